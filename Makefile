@@ -1,0 +1,32 @@
+# The two commands of the README. Everything else is CMake and CTest.
+#   make run   install what is missing, build, boot the default guest
+#   make test  install, build the normal and the sanitizer configuration,
+#              run every test in both
+JOBS ?= $(shell nproc)
+BUILD := build
+BUILD_SAN := build-asan
+
+.PHONY: all run test setup build build-san clean
+
+all: build
+
+setup:
+	@sh scripts/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-san: setup
+	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Sanitize >/dev/null
+	@cmake --build $(BUILD_SAN) -j $(JOBS)
+
+run: build
+	@sh scripts/run-default-guest.sh $(BUILD)
+
+test: build build-san
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS) -L sanitizer
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)

@@ -1,0 +1,249 @@
+/*
+ * The PC board: memory map, BIOS mapping, and the devices a command line
+ * asks for. Everything is added explicitly from here; nothing registers
+ * itself.
+ *
+ * Memory map (as on a PC with an i440FX chipset, and as QEMU's "pc"):
+ *   0x00000000  low RAM (the legacy VGA window 0xA0000-0xBFFFF unclaimed
+ *               until a VGA exists: reads return all ones)
+ *   0x000E0000  the last 128 KiB of the BIOS (read-only alias)
+ *   ...         RAM up to ram_below_4g
+ *   4 GiB - N   the BIOS image, N bytes
+ *   0x100000000 RAM above 4 GiB, if any
+ */
+#include "hw/hw.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define GIB (1024ull * 1024 * 1024)
+#define LEGACY_VGA_BASE 0xa0000
+#define LEGACY_VGA_END 0xc0000
+#define BIOS_MAX_SIZE (16u * 1024 * 1024)
+
+/* Region priorities: ROM aliases cover RAM. */
+enum { PRIO_RAM = 0, PRIO_ROM = 1, PRIO_DEVICE = 2 };
+
+const uint16_t pc_uart_ports[PC_MAX_UARTS] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+const uint8_t pc_uart_irqs[PC_MAX_UARTS] = {4, 3, 4, 3};
+
+int pc_init(PcMachine *pc, uint64_t ram_size)
+{
+    int err;
+    memset(pc, 0, sizeof(*pc));
+    atomic_init(&pc->exit_status, -1);
+    if (ram_size < 1024 * 1024 || (ram_size & 0xfff) != 0) {
+        return -EINVAL;
+    }
+    err = pthread_mutex_init(&pc->lock, NULL);
+    if (err) {
+        return -err;
+    }
+    /* 52 bits of physical address, the most x86-64 defines (SDM Vol. 3A 4.1.4). */
+    err = as_init(&pc->mem, "memory", 1ull << 52);
+    if (err) {
+        goto out_lock;
+    }
+    err = as_init(&pc->io, "ports", 1ull << 16);
+    if (err) {
+        goto out_mem;
+    }
+
+    /* Anonymous mapping: untouched guest RAM costs no host memory. */
+    void *ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ram == MAP_FAILED) {
+        err = -ENOMEM;
+        goto out_io;
+    }
+    pc->ram = ram;
+    pc->ram_size = ram_size;
+
+    /* With 3.5 GiB or more, low RAM stops at 3 GiB to leave room for PCI
+     * (QEMU's i440FX rule for gigabyte-aligned machines). */
+    pc->ram_below_4g = ram_size >= 0xe0000000ull ? 0xc0000000ull : ram_size;
+    uint64_t low = pc->ram_below_4g;
+
+    err = -ENOMEM;
+    if (low <= LEGACY_VGA_BASE) {
+        if (!as_add_ram(&pc->mem, "ram-low", 0, low, pc->ram, PRIO_RAM)) {
+            goto out_ram;
+        }
+    } else {
+        if (!as_add_ram(&pc->mem, "ram-low", 0, LEGACY_VGA_BASE, pc->ram, PRIO_RAM)) {
+            goto out_ram;
+        }
+        if (low > LEGACY_VGA_END &&
+            !as_add_ram(&pc->mem, "ram", LEGACY_VGA_END, low - LEGACY_VGA_END,
+                        pc->ram + LEGACY_VGA_END, PRIO_RAM)) {
+            goto out_ram;
+        }
+    }
+    if (ram_size > low && !as_add_ram(&pc->mem, "ram-high", 4 * GIB, ram_size - low,
+                                      pc->ram + low, PRIO_RAM)) {
+        goto out_ram;
+    }
+    return 0;
+
+out_ram:
+    munmap(pc->ram, pc->ram_size);
+out_io:
+    as_destroy(&pc->io);
+out_mem:
+    as_destroy(&pc->mem);
+out_lock:
+    pthread_mutex_destroy(&pc->lock);
+    return err;
+}
+
+void pc_destroy(PcMachine *pc)
+{
+    for (unsigned i = 0; i < PC_MAX_UARTS; i++) {
+        free(pc->uarts[i]);
+    }
+    for (size_t i = 0; i < pc->ndebugcons; i++) {
+        free(pc->debugcons[i]);
+    }
+    for (size_t i = 0; i < pc->ndebug_exits; i++) {
+        free(pc->debug_exits[i]);
+    }
+    if (pc->ram) {
+        munmap(pc->ram, pc->ram_size);
+    }
+    free(pc->bios);
+    as_destroy(&pc->io);
+    as_destroy(&pc->mem);
+    pthread_mutex_destroy(&pc->lock);
+}
+
+int pc_load_bios(PcMachine *pc, const uint8_t *image, size_t size)
+{
+    if (size == 0 || size % (64 * 1024) != 0 || size > BIOS_MAX_SIZE || pc->bios) {
+        return -EINVAL;
+    }
+    pc->bios = malloc(size);
+    if (!pc->bios) {
+        return -ENOMEM;
+    }
+    memcpy(pc->bios, image, size);
+    pc->bios_size = size;
+
+    size_t alias = size < PC_BIOS_ALIAS_SIZE ? size : PC_BIOS_ALIAS_SIZE;
+    if (!as_add_rom(&pc->mem, "bios", 4 * GIB - size, size, pc->bios, PRIO_ROM) ||
+        !as_add_rom(&pc->mem, "bios-low", 1024 * 1024 - alias, alias, pc->bios + size - alias,
+                    PRIO_ROM)) {
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* Claim ports for a device unless another device has any of them. */
+static int claim_ports(PcMachine *pc, const char *name, uint16_t port, uint16_t size,
+                       const MemOps *ops, void *opaque)
+{
+    if (size == 0 || (uint32_t)port + size > 0x10000) {
+        return -EINVAL;
+    }
+    for (uint32_t p = port; p < (uint32_t)port + size; p++) {
+        if (as_lookup(&pc->io, p)) {
+            return -EBUSY;
+        }
+    }
+    return as_add_io(&pc->io, name, port, size, ops, opaque, PRIO_DEVICE) ? 0 : -ENOMEM;
+}
+
+int pc_add_uart(PcMachine *pc, unsigned index, CharSink out)
+{
+    if (index >= PC_MAX_UARTS || pc->uarts[index]) {
+        return -EBUSY;
+    }
+    Uart *u = malloc(sizeof(*u));
+    if (!u) {
+        return -ENOMEM;
+    }
+    /* TODO: wire to the i8259 input pc_uart_irqs[index] once hw/ has a PIC. */
+    uart_init(u, out, (IrqLine){0});
+    int err = claim_ports(pc, "uart", pc_uart_ports[index], 8, &uart_ops, u);
+    if (err) {
+        free(u);
+        return err;
+    }
+    pc->uarts[index] = u;
+    return 0;
+}
+
+int pc_add_debugcon(PcMachine *pc, uint16_t port, CharSink out)
+{
+    if (pc->ndebugcons == PC_MAX_SIMPLE_DEVICES) {
+        return -ENOSPC;
+    }
+    DebugCon *d = malloc(sizeof(*d));
+    if (!d) {
+        return -ENOMEM;
+    }
+    *d = (DebugCon){.out = out, .readback = 0xe9};
+    int err = claim_ports(pc, "isa-debugcon", port, 1, &debugcon_ops, d);
+    if (err) {
+        free(d);
+        return err;
+    }
+    pc->debugcons[pc->ndebugcons++] = d;
+    return 0;
+}
+
+static void request_exit(void *opaque, int status)
+{
+    PcMachine *pc = opaque;
+    int running = -1;
+    /* The first request wins: a later one cannot change the status. */
+    atomic_compare_exchange_strong(&pc->exit_status, &running, status);
+}
+
+int pc_add_debug_exit(PcMachine *pc, uint16_t port, uint16_t size)
+{
+    if (pc->ndebug_exits == PC_MAX_SIMPLE_DEVICES) {
+        return -ENOSPC;
+    }
+    DebugExit *d = malloc(sizeof(*d));
+    if (!d) {
+        return -ENOMEM;
+    }
+    *d = (DebugExit){.request_exit = request_exit, .opaque = pc};
+    int err = claim_ports(pc, "isa-debug-exit", port, size, &debug_exit_ops, d);
+    if (err) {
+        free(d);
+        return err;
+    }
+    pc->debug_exits[pc->ndebug_exits++] = d;
+    return 0;
+}
+
+uint64_t pc_port_read(PcMachine *pc, uint16_t port, unsigned size)
+{
+    pthread_mutex_lock(&pc->lock);
+    uint64_t v = as_load(&pc->io, port, size);
+    pthread_mutex_unlock(&pc->lock);
+    return v;
+}
+
+void pc_port_write(PcMachine *pc, uint16_t port, uint64_t value, unsigned size)
+{
+    pthread_mutex_lock(&pc->lock);
+    as_store(&pc->io, port, value, size);
+    pthread_mutex_unlock(&pc->lock);
+}
+
+void pc_mmio_read(PcMachine *pc, uint64_t addr, void *buf, size_t len)
+{
+    pthread_mutex_lock(&pc->lock);
+    as_read(&pc->mem, addr, buf, len);
+    pthread_mutex_unlock(&pc->lock);
+}
+
+void pc_mmio_write(PcMachine *pc, uint64_t addr, const void *buf, size_t len)
+{
+    pthread_mutex_lock(&pc->lock);
+    as_write(&pc->mem, addr, buf, len);
+    pthread_mutex_unlock(&pc->lock);
+}
