@@ -1,0 +1,363 @@
+/*
+ * The KVM accelerator: the host CPU runs the guest; rx86 supplies the board.
+ *
+ * RAM and ROM ranges of the board's memory map become KVM memory slots (ROM
+ * read-only, so guest writes come back as MMIO exits and are dropped);
+ * everything else — port I/O and MMIO — exits to the same device models TCG
+ * uses. There is no in-kernel interrupt controller: the board has no
+ * interrupt sources yet, so a halted guest can only be ended from outside.
+ *
+ * Some hosts run KVM nested without VMX/SVM (e.g. PVM): small guests work,
+ * and any refusal from the kernel is reported with the ioctl that failed.
+ */
+#include "system/vm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KICK_SIGNAL SIGUSR1
+#define TSS_ADDR 0xfffbd000u /* three pages Intel's VMX needs for real mode, below the BIOS */
+
+typedef struct KvmState {
+    int kvm_fd;
+    int vm_fd;
+    int vcpu_fd;
+    struct kvm_run *run;
+    size_t run_size;
+    pthread_t vcpu_thread;
+    atomic_bool thread_known;
+} KvmState;
+
+static int kvm_fail(char *err, size_t errlen, int rc, const char *what)
+{
+    snprintf(err, errlen, "-accel kvm: %s: %s", what, strerror(-rc));
+    return rc;
+}
+
+static void kick_handler(int sig)
+{
+    (void)sig; /* its only job is to interrupt KVM_RUN */
+}
+
+static int map_memory(Vm *vm, KvmState *k, char *err, size_t errlen)
+{
+    bool readonly_ok = ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+    int max_slots = ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
+    unsigned slot = 0;
+    const AddressSpace *as = &vm->pc.mem;
+    for (size_t i = 0; i < as->nflat; i++) {
+        const FlatRange *fr = &as->flat[i];
+        const MemRegion *r = fr->region;
+        if (r->kind == MEM_IO) {
+            continue;
+        }
+        if (r->kind == MEM_ROM && !readonly_ok) {
+            snprintf(err, errlen, "-accel kvm: this host's KVM has no read-only memory slots "
+                                  "(KVM_CAP_READONLY_MEM), so it cannot map ROM");
+            return -ENODEV;
+        }
+        if (max_slots > 0 && slot >= (unsigned)max_slots) {
+            snprintf(err, errlen, "-accel kvm: more memory ranges than KVM's %d slots",
+                     max_slots);
+            return -ENOSPC;
+        }
+        struct kvm_userspace_memory_region mr = {
+            .slot = slot++,
+            .flags = r->kind == MEM_ROM ? KVM_MEM_READONLY : 0,
+            .guest_phys_addr = fr->start,
+            .memory_size = fr->end - fr->start,
+            .userspace_addr = (uintptr_t)(r->host + (fr->start - r->base)),
+        };
+        if (((fr->start | fr->end) & 0xfff) != 0) {
+            snprintf(err, errlen, "-accel kvm: memory range %s at 0x%llx is not page aligned",
+                     r->name, (unsigned long long)fr->start);
+            return -EINVAL;
+        }
+        if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
+            return kvm_fail(err, errlen, -errno, "KVM_SET_USER_MEMORY_REGION");
+        }
+    }
+    return 0;
+}
+
+/* Give the guest what the host CPU and KVM support (CPU models: issue 6). */
+static int set_cpuid(KvmState *k, char *err, size_t errlen)
+{
+    int n = 256;
+    struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + n * sizeof(struct kvm_cpuid_entry2));
+    if (!c) {
+        return -ENOMEM;
+    }
+    c->nent = (uint32_t)n;
+    int rc = 0;
+    if (ioctl(k->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
+        rc = kvm_fail(err, errlen, -errno, "KVM_GET_SUPPORTED_CPUID");
+    } else if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0) {
+        rc = kvm_fail(err, errlen, -errno, "KVM_SET_CPUID2");
+    }
+    free(c);
+    return rc;
+}
+
+static void set_segment(struct kvm_segment *s, uint16_t sel, uint64_t base, uint32_t limit,
+                        uint8_t type, bool code32)
+{
+    *s = (struct kvm_segment){.selector = sel, .base = base, .limit = limit, .type = type,
+                              .present = 1, .s = 1, .db = code32, .g = limit > 0xfffff};
+}
+
+static int set_boot_state(Vm *vm, KvmState *k, char *err, size_t errlen)
+{
+    const BootState *b = &vm->boot;
+    struct kvm_sregs sr;
+    if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0) {
+        return kvm_fail(err, errlen, -errno, "KVM_GET_SREGS");
+    }
+    /* KVM creates the vCPU in the power-on state; adjust from there. */
+    if (b->mode == BOOT_REAL_MODE) {
+        set_segment(&sr.cs, b->cs, (uint64_t)b->cs << 4, 0xffff, 0xb, false);
+        set_segment(&sr.ds, 0, 0, 0xffff, 0x3, false);
+        sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
+    } else if (b->mode == BOOT_FLAT32) {
+        set_segment(&sr.cs, 0x10, 0, 0xffffffff, 0xb, true);
+        set_segment(&sr.ds, 0x18, 0, 0xffffffff, 0x3, true);
+        sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
+        sr.cr0 |= 1; /* PE */
+    }
+    if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sr) < 0) {
+        return kvm_fail(err, errlen, -errno, "KVM_SET_SREGS");
+    }
+    struct kvm_regs r = {.rip = b->eip, .rax = b->eax, .rbx = b->ebx, .rdx = b->edx,
+                         .rsp = b->esp, .rflags = 0x2};
+    if (ioctl(k->vcpu_fd, KVM_SET_REGS, &r) < 0) {
+        return kvm_fail(err, errlen, -errno, "KVM_SET_REGS");
+    }
+    return 0;
+}
+
+static void kvm_destroy(Vm *vm)
+{
+    KvmState *k = vm->accel_state;
+    if (!k) {
+        return;
+    }
+    if (k->run) {
+        munmap(k->run, k->run_size);
+    }
+    if (k->vcpu_fd >= 0) {
+        close(k->vcpu_fd);
+    }
+    if (k->vm_fd >= 0) {
+        close(k->vm_fd);
+    }
+    if (k->kvm_fd >= 0) {
+        close(k->kvm_fd);
+    }
+    free(k);
+    vm->accel_state = NULL;
+}
+
+static int kvm_init(Vm *vm, char *err, size_t errlen)
+{
+    KvmState *k = calloc(1, sizeof(*k));
+    if (!k) {
+        return -ENOMEM;
+    }
+    k->kvm_fd = k->vm_fd = k->vcpu_fd = -1;
+    vm->accel_state = k;
+    int rc;
+
+    k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (k->kvm_fd < 0) {
+        rc = kvm_fail(err, errlen, -errno, "cannot open /dev/kvm");
+        rc = -ENODEV;
+        goto out;
+    }
+    if (ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+        snprintf(err, errlen, "-accel kvm: /dev/kvm speaks an unknown API version");
+        rc = -ENODEV;
+        goto out;
+    }
+    k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
+    if (k->vm_fd < 0) {
+        rc = kvm_fail(err, errlen, -errno, "KVM_CREATE_VM");
+        rc = -ENODEV;
+        goto out;
+    }
+    /* Intel VMX needs these pages to run real-mode code; other
+     * implementations may not know the call, which is harmless. */
+    (void)ioctl(k->vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR);
+    rc = map_memory(vm, k, err, errlen);
+    if (rc) {
+        goto out;
+    }
+    k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
+    if (k->vcpu_fd < 0) {
+        rc = kvm_fail(err, errlen, -errno, "KVM_CREATE_VCPU");
+        goto out;
+    }
+    int size = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (size <= 0) {
+        rc = kvm_fail(err, errlen, -EINVAL, "KVM_GET_VCPU_MMAP_SIZE");
+        goto out;
+    }
+    k->run_size = (size_t)size;
+    k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu_fd, 0);
+    if (k->run == MAP_FAILED) {
+        k->run = NULL;
+        rc = kvm_fail(err, errlen, -errno, "mmap of the vCPU");
+        goto out;
+    }
+    rc = set_cpuid(k, err, errlen);
+    if (!rc) {
+        rc = set_boot_state(vm, k, err, errlen);
+    }
+    if (!rc) {
+        struct sigaction sa = {.sa_handler = kick_handler};
+        sigemptyset(&sa.sa_mask);
+        sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART: KVM_RUN returns EINTR */
+    }
+out:
+    if (rc) {
+        kvm_destroy(vm);
+    }
+    return rc;
+}
+
+static void kvm_kick(Vm *vm)
+{
+    KvmState *k = vm->accel_state;
+    if (!k || !k->run) {
+        return;
+    }
+    k->run->immediate_exit = 1;
+    if (atomic_load(&k->thread_known)) {
+        pthread_kill(k->vcpu_thread, KICK_SIGNAL);
+    }
+}
+
+static void handle_io(Vm *vm, struct kvm_run *run)
+{
+    uint8_t *data = (uint8_t *)run + run->io.data_offset;
+    unsigned size = run->io.size;
+    for (uint32_t i = 0; i < run->io.count; i++, data += size) {
+        if (run->io.direction == KVM_EXIT_IO_OUT) {
+            uint64_t v = 0;
+            memcpy(&v, data, size);
+            pc_port_write(&vm->pc, run->io.port, v, size);
+        } else {
+            uint64_t v = pc_port_read(&vm->pc, run->io.port, size);
+            memcpy(data, &v, size);
+        }
+    }
+}
+
+static void report_guest_state(KvmState *k)
+{
+    struct kvm_regs r;
+    struct kvm_sregs s;
+    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) == 0 && ioctl(k->vcpu_fd, KVM_GET_SREGS, &s) == 0) {
+        fprintf(stderr, "rx86: guest state: CS=%04x:%08llx (base %08llx) CR0=%08llx EFLAGS=%08llx\n",
+                s.cs.selector, (unsigned long long)r.rip, (unsigned long long)s.cs.base,
+                (unsigned long long)s.cr0, (unsigned long long)r.rflags);
+    }
+}
+
+/* A HLT with no interrupt source: wait for an outside request to stop. */
+static int wait_while_halted(Vm *vm, KvmState *k)
+{
+    struct kvm_regs r;
+    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) == 0 && !(r.rflags & 0x200)) {
+        /* Nothing can ever wake this CPU: no NMI source exists on the board.
+         * TODO: wait instead once the monitor or gdb stub can intervene. */
+        fprintf(stderr, "rx86: the guest halted with interrupts disabled (cli; hlt): "
+                        "stopping\n");
+        return 0;
+    }
+    while (atomic_load(&vm->pc.exit_status) < 0) {
+        struct timespec ts = {.tv_nsec = 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return atomic_load(&vm->pc.exit_status);
+}
+
+static int kvm_run(Vm *vm)
+{
+    KvmState *k = vm->accel_state;
+    struct kvm_run *run = k->run;
+    k->vcpu_thread = pthread_self();
+    atomic_store(&k->thread_known, true);
+    while (true) {
+        int status = atomic_load(&vm->pc.exit_status);
+        if (status >= 0) {
+            return status;
+        }
+        if (ioctl(k->vcpu_fd, KVM_RUN, 0) < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                run->immediate_exit = 0;
+                continue;
+            }
+            fprintf(stderr, "rx86: kvm: KVM_RUN failed: %s\n", strerror(errno));
+            report_guest_state(k);
+            return 1;
+        }
+        switch (run->exit_reason) {
+        case KVM_EXIT_IO:
+            handle_io(vm, run);
+            break;
+        case KVM_EXIT_MMIO:
+            if (run->mmio.is_write) {
+                pc_mmio_write(&vm->pc, run->mmio.phys_addr, run->mmio.data, run->mmio.len);
+            } else {
+                pc_mmio_read(&vm->pc, run->mmio.phys_addr, run->mmio.data, run->mmio.len);
+            }
+            break;
+        case KVM_EXIT_HLT:
+            return wait_while_halted(vm, k);
+        case KVM_EXIT_SHUTDOWN:
+            /* A triple fault (SDM Vol. 3A 6.15, "Double Fault Exception"). */
+            if (vm->cfg->no_reboot) {
+                fprintf(stderr, "rx86: the guest triple-faulted; -no-reboot: stopping\n");
+                return 0;
+            }
+            fprintf(stderr, "rx86: the guest triple-faulted and machine reset is not "
+                            "supported yet: stopping\n");
+            report_guest_state(k);
+            return 1;
+        case KVM_EXIT_INTR:
+            break;
+        case KVM_EXIT_FAIL_ENTRY:
+            fprintf(stderr, "rx86: kvm: the host refused to enter the guest (reason 0x%llx)\n",
+                    (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+            report_guest_state(k);
+            return 1;
+        case KVM_EXIT_INTERNAL_ERROR:
+            fprintf(stderr, "rx86: kvm: internal error (suberror %u); this host's KVM may not "
+                            "handle what the guest did\n",
+                    run->internal.suberror);
+            report_guest_state(k);
+            return 1;
+        default:
+            fprintf(stderr, "rx86: kvm: unexpected exit reason %u\n", run->exit_reason);
+            report_guest_state(k);
+            return 1;
+        }
+    }
+}
+
+const AccelOps accel_kvm_ops = {
+    .name = "kvm",
+    .init = kvm_init,
+    .run = kvm_run,
+    .kick = kvm_kick,
+    .destroy = kvm_destroy,
+};

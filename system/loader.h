@@ -1,0 +1,47 @@
+/*
+ * Loaders: put a guest image into RAM and say how the CPU starts on it.
+ *   - no -kernel: the CPU starts at the reset vector (the -bios image)
+ *   - Multiboot v1 kernels (ELF32, or any format with the a.out-kludge
+ *     address fields), entered in 32-bit protected mode as the Multiboot
+ *     0.6.96 specification, section 3.2, describes
+ *   - a flat binary: loaded at 0x7C00, entered in real mode at 0000:7C00
+ *     with DL = 0x80, like a boot sector but with no firmware behind it
+ * Linux bzImage kernels are recognised and refused until direct Linux boot
+ * exists.
+ */
+#ifndef RX86_SYSTEM_LOADER_H
+#define RX86_SYSTEM_LOADER_H
+
+#include "hw/hw.h"
+#include "system/options.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum BootMode {
+    BOOT_RESET_VECTOR, /* the CPU's power-on state: F000:FFF0 */
+    BOOT_REAL_MODE,    /* real mode at cs:eip, other segments 0 */
+    BOOT_FLAT32,       /* protected mode, flat 4 GiB code and data, no paging */
+} BootMode;
+
+typedef struct BootState {
+    BootMode mode;
+    uint16_t cs;
+    uint32_t eip, eax, ebx, edx, esp;
+} BootState;
+
+/* Where a flat binary goes (nasm: org 0x7c00). */
+#define FLAT_LOAD_ADDR 0x7c00u
+
+/*
+ * Load what cfg names into pc and fill *boot. Returns 0, or -errno with a
+ * one-line reason in err naming the file at fault.
+ */
+int loader_load(PcMachine *pc, const VmConfig *cfg, BootState *boot, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* Read a whole file (at most max bytes). Returns 0 or -errno (-EFBIG if larger). */
+int loader_read_file(const char *path, size_t max, uint8_t **data, size_t *size)
+    __attribute__((warn_unused_result));
+
+#endif
