@@ -111,7 +111,9 @@ void pc_destroy(PcMachine *pc)
     if (pc->ram) {
         munmap(pc->ram, pc->ram_size);
     }
-    free(pc->bios);
+    if (pc->bios) {
+        munmap(pc->bios, pc->bios_size);
+    }
     as_destroy(&pc->io);
     as_destroy(&pc->mem);
     pthread_mutex_destroy(&pc->lock);
@@ -122,10 +124,12 @@ int pc_load_bios(PcMachine *pc, const uint8_t *image, size_t size)
     if (size == 0 || size % (64 * 1024) != 0 || size > BIOS_MAX_SIZE || pc->bios) {
         return -EINVAL;
     }
-    pc->bios = malloc(size);
-    if (!pc->bios) {
+    /* Page-aligned, so an accelerator can map it into the guest directly. */
+    void *bios = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (bios == MAP_FAILED) {
         return -ENOMEM;
     }
+    pc->bios = bios;
     memcpy(pc->bios, image, size);
     pc->bios_size = size;
 
