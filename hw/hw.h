@@ -126,8 +126,7 @@ int pc_load_bios(PcMachine *pc, const uint8_t *image, size_t size)
 
 /* Devices. Each returns 0, -EBUSY if the ports are taken, or -ENOMEM. */
 int pc_add_uart(PcMachine *pc, unsigned index, CharSink out) __attribute__((warn_unused_result));
-int pc_add_debugcon(PcMachine *pc, uint16_t port, CharSink out)
-    __attribute__((warn_unused_result));
+int pc_add_debugcon(PcMachine *pc, uint16_t port, CharSink out) __attribute__((warn_unused_result));
 int pc_add_debug_exit(PcMachine *pc, uint16_t port, uint16_t size)
     __attribute__((warn_unused_result));
 

@@ -80,8 +80,8 @@ int pc_init(PcMachine *pc, uint64_t ram_size)
             goto out_ram;
         }
     }
-    if (ram_size > low && !as_add_ram(&pc->mem, "ram-high", 4 * GIB, ram_size - low,
-                                      pc->ram + low, PRIO_RAM)) {
+    if (ram_size > low &&
+        !as_add_ram(&pc->mem, "ram-high", 4 * GIB, ram_size - low, pc->ram + low, PRIO_RAM)) {
         goto out_ram;
     }
     return 0;

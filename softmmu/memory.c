@@ -128,22 +128,35 @@ static MemRegion *add_region(AddressSpace *as, MemRegion tmpl)
 MemRegion *as_add_ram(AddressSpace *as, const char *name, uint64_t base, uint64_t size,
                       uint8_t *host, int priority)
 {
-    return add_region(as, (MemRegion){.name = name, .kind = MEM_RAM, .base = base, .size = size,
-                                      .priority = priority, .host = host});
+    return add_region(as, (MemRegion){.name = name,
+                                      .kind = MEM_RAM,
+                                      .base = base,
+                                      .size = size,
+                                      .priority = priority,
+                                      .host = host});
 }
 
 MemRegion *as_add_rom(AddressSpace *as, const char *name, uint64_t base, uint64_t size,
                       uint8_t *host, int priority)
 {
-    return add_region(as, (MemRegion){.name = name, .kind = MEM_ROM, .base = base, .size = size,
-                                      .priority = priority, .host = host});
+    return add_region(as, (MemRegion){.name = name,
+                                      .kind = MEM_ROM,
+                                      .base = base,
+                                      .size = size,
+                                      .priority = priority,
+                                      .host = host});
 }
 
 MemRegion *as_add_io(AddressSpace *as, const char *name, uint64_t base, uint64_t size,
                      const MemOps *ops, void *opaque, int priority)
 {
-    return add_region(as, (MemRegion){.name = name, .kind = MEM_IO, .base = base, .size = size,
-                                      .priority = priority, .ops = ops, .opaque = opaque});
+    return add_region(as, (MemRegion){.name = name,
+                                      .kind = MEM_IO,
+                                      .base = base,
+                                      .size = size,
+                                      .priority = priority,
+                                      .ops = ops,
+                                      .opaque = opaque});
 }
 
 int as_move_region(AddressSpace *as, MemRegion *r, uint64_t new_base)

@@ -27,20 +27,20 @@
 #define PHYS_FRAME (((1ull << PAGING_MAXPHYADDR) - 1) & ~0xfffull)
 
 typedef struct Level {
-    unsigned shift;       /* lowest linear-address bit this level translates */
-    unsigned index_bits;  /* how many bits index the table */
-    bool wide;            /* 8-byte entries (PAE, 4-level) rather than 4-byte */
-    bool may_be_leaf;     /* PS=1 maps a large page here */
-    bool has_rights;      /* R/W and U/S count (not in PAE's PDPTEs) */
-    uint64_t rsvd;        /* reserved bits in any present entry */
-    uint64_t rsvd_large;  /* further reserved bits when PS=1 */
+    unsigned shift;      /* lowest linear-address bit this level translates */
+    unsigned index_bits; /* how many bits index the table */
+    bool wide;           /* 8-byte entries (PAE, 4-level) rather than 4-byte */
+    bool may_be_leaf;    /* PS=1 maps a large page here */
+    bool has_rights;     /* R/W and U/S count (not in PAE's PDPTEs) */
+    uint64_t rsvd;       /* reserved bits in any present entry */
+    uint64_t rsvd_large; /* further reserved bits when PS=1 */
 } Level;
 
 /* 4-level paging, highest level first. PS in a PML4E is reserved. */
 static const Level levels_4level[] = {
     {39, 9, true, false, true, PHYS_HIGH_RSVD | PTE_PS, 0},
-    {30, 9, true, true, true, PHYS_HIGH_RSVD, 0x3fffe000ull},  /* 1 GiB: bits 29:13 */
-    {21, 9, true, true, true, PHYS_HIGH_RSVD, 0x1fe000ull},    /* 2 MiB: bits 20:13 */
+    {30, 9, true, true, true, PHYS_HIGH_RSVD, 0x3fffe000ull}, /* 1 GiB: bits 29:13 */
+    {21, 9, true, true, true, PHYS_HIGH_RSVD, 0x1fe000ull},   /* 2 MiB: bits 20:13 */
     {12, 9, true, false, true, PHYS_HIGH_RSVD, 0},
 };
 
@@ -75,8 +75,7 @@ static uint64_t load_entry(const AddressSpace *mem, uint64_t addr, bool wide)
 /* Set flags in an entry. A and D sit in the low dword in every format.
  * TODO: make this a host compare-and-swap on RAM once vCPUs run in
  * parallel, so a racing walker's update is never lost (issue 4). */
-static void set_entry_flags(const AddressSpace *mem, uint64_t addr, uint64_t entry,
-                            uint64_t flags)
+static void set_entry_flags(const AddressSpace *mem, uint64_t addr, uint64_t entry, uint64_t flags)
 {
     if ((entry & flags) != flags) {
         as_store(mem, addr, (uint32_t)(entry | flags), 4);
@@ -162,15 +161,13 @@ bool paging_translate(const AddressSpace *mem, const PagingRegs *regs, uint64_t 
     }
 
     /* Access rights (SDM Vol. 3A 4.6.1). */
-    bool smap_blocks = us && (regs->cr4 & CR4_SMAP) && !user &&
-                       (priv == PRIV_IMPLICIT || !regs->eflags_ac);
+    bool smap_blocks =
+        us && (regs->cr4 & CR4_SMAP) && !user && (priv == PRIV_IMPLICIT || !regs->eflags_ac);
     bool wp = regs->cr0 & CR0_WP;
     bool can_read = user ? us : !smap_blocks;
     bool can_write = can_read && (rw || (!user && !wp));
     bool can_exec = !xd && (user ? us : !(us && (regs->cr4 & CR4_SMEP)));
-    bool allowed = access == ACCESS_READ    ? can_read
-                   : access == ACCESS_WRITE ? can_write
-                                            : can_exec;
+    bool allowed = access == ACCESS_READ ? can_read : access == ACCESS_WRITE ? can_write : can_exec;
     if (!allowed) {
         out->error_code = err | PF_ERR_P;
         return false;

@@ -38,8 +38,8 @@
 
 typedef struct PagingRegs {
     uint64_t cr0, cr3, cr4, efer;
-    bool eflags_ac;     /* EFLAGS.AC: lets supervisor code reach user pages under SMAP */
-    uint64_t a20_mask;  /* ~0 with A20 enabled, ~(1 << 20) with it masked */
+    bool eflags_ac;    /* EFLAGS.AC: lets supervisor code reach user pages under SMAP */
+    uint64_t a20_mask; /* ~0 with A20 enabled, ~(1 << 20) with it masked */
 } PagingRegs;
 
 typedef enum PagingAccess {
@@ -63,10 +63,10 @@ typedef enum PagingPriv {
 #define PAGE_EXEC 4u
 
 typedef struct PagingResult {
-    uint64_t paddr;     /* physical address of the accessed byte */
-    uint64_t page_size; /* 4 KiB, 2 MiB, 4 MiB or 1 GiB */
-    unsigned prot;      /* PAGE_* allowed for the same privilege, given A/D now set */
-    bool global;        /* G bit with CR4.PGE: survives CR3 writes */
+    uint64_t paddr;      /* physical address of the accessed byte */
+    uint64_t page_size;  /* 4 KiB, 2 MiB, 4 MiB or 1 GiB */
+    unsigned prot;       /* PAGE_* allowed for the same privilege, given A/D now set */
+    bool global;         /* G bit with CR4.PGE: survives CR3 writes */
     uint32_t error_code; /* on a fault: the #PF error code */
 } PagingResult;
 

@@ -61,13 +61,13 @@ static int map_memory(Vm *vm, KvmState *k, char *err, size_t errlen)
             continue;
         }
         if (r->kind == MEM_ROM && !readonly_ok) {
-            snprintf(err, errlen, "-accel kvm: this host's KVM has no read-only memory slots "
-                                  "(KVM_CAP_READONLY_MEM), so it cannot map ROM");
+            snprintf(err, errlen,
+                     "-accel kvm: this host's KVM has no read-only memory slots "
+                     "(KVM_CAP_READONLY_MEM), so it cannot map ROM");
             return -ENODEV;
         }
         if (max_slots > 0 && slot >= (unsigned)max_slots) {
-            snprintf(err, errlen, "-accel kvm: more memory ranges than KVM's %d slots",
-                     max_slots);
+            snprintf(err, errlen, "-accel kvm: more memory ranges than KVM's %d slots", max_slots);
             return -ENOSPC;
         }
         struct kvm_userspace_memory_region mr = {
@@ -111,8 +111,14 @@ static int set_cpuid(KvmState *k, char *err, size_t errlen)
 static void set_segment(struct kvm_segment *s, uint16_t sel, uint64_t base, uint32_t limit,
                         uint8_t type, bool code32)
 {
-    *s = (struct kvm_segment){.selector = sel, .base = base, .limit = limit, .type = type,
-                              .present = 1, .s = 1, .db = code32, .g = limit > 0xfffff};
+    *s = (struct kvm_segment){.selector = sel,
+                              .base = base,
+                              .limit = limit,
+                              .type = type,
+                              .present = 1,
+                              .s = 1,
+                              .db = code32,
+                              .g = limit > 0xfffff};
 }
 
 static int set_boot_state(Vm *vm, KvmState *k, char *err, size_t errlen)
@@ -136,8 +142,8 @@ static int set_boot_state(Vm *vm, KvmState *k, char *err, size_t errlen)
     if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sr) < 0) {
         return kvm_fail(err, errlen, -errno, "KVM_SET_SREGS");
     }
-    struct kvm_regs r = {.rip = b->eip, .rax = b->eax, .rbx = b->ebx, .rdx = b->edx,
-                         .rsp = b->esp, .rflags = 0x2};
+    struct kvm_regs r = {
+        .rip = b->eip, .rax = b->eax, .rbx = b->ebx, .rdx = b->edx, .rsp = b->esp, .rflags = 0x2};
     if (ioctl(k->vcpu_fd, KVM_SET_REGS, &r) < 0) {
         return kvm_fail(err, errlen, -errno, "KVM_SET_REGS");
     }
@@ -266,7 +272,8 @@ static void report_guest_state(KvmState *k)
     struct kvm_regs r;
     struct kvm_sregs s;
     if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) == 0 && ioctl(k->vcpu_fd, KVM_GET_SREGS, &s) == 0) {
-        fprintf(stderr, "rx86: guest state: CS=%04x:%08llx (base %08llx) CR0=%08llx EFLAGS=%08llx\n",
+        fprintf(stderr,
+                "rx86: guest state: CS=%04x:%08llx (base %08llx) CR0=%08llx EFLAGS=%08llx\n",
                 s.cs.selector, (unsigned long long)r.rip, (unsigned long long)s.cs.base,
                 (unsigned long long)s.cr0, (unsigned long long)r.rflags);
     }
@@ -341,8 +348,9 @@ static int kvm_run(Vm *vm)
             report_guest_state(k);
             return 1;
         case KVM_EXIT_INTERNAL_ERROR:
-            fprintf(stderr, "rx86: kvm: internal error (suberror %u); this host's KVM may not "
-                            "handle what the guest did\n",
+            fprintf(stderr,
+                    "rx86: kvm: internal error (suberror %u); this host's KVM may not "
+                    "handle what the guest did\n",
                     run->internal.suberror);
             report_guest_state(k);
             return 1;

@@ -48,7 +48,8 @@ void chardev_set_consumer(Chardev *cd, size_t (*can_receive)(void *opaque),
     if (cd->spec.backend == CHARDEV_STDIO && !cd->raw_tty && isatty(STDIN_FILENO) &&
         tcgetattr(STDIN_FILENO, &cd->saved_tty) == 0) {
         struct termios raw = cd->saved_tty;
-        raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+        raw.c_iflag &=
+            ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
         raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
         raw.c_cc[VMIN] = 1;
         raw.c_cc[VTIME] = 0;
@@ -94,15 +95,15 @@ static int socket_connect_or_bind(Chardev *cd, char *err, size_t errlen)
         if (rc < 0) {
             int e = errno;
             close(fd);
-            return open_err(err, errlen, e, s->server ? "cannot listen on '%s'"
-                                                      : "cannot connect to '%s'",
+            return open_err(err, errlen, e,
+                            s->server ? "cannot listen on '%s'" : "cannot connect to '%s'",
                             s->path);
         }
         return fd;
     }
 
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = s->server ? AI_PASSIVE : 0};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = s->server ? AI_PASSIVE : 0};
     struct addrinfo *res;
     const char *host = (s->host && *s->host) ? s->host : (s->server ? NULL : "localhost");
     int gai = getaddrinfo(host, s->port, &hints, &res);
@@ -133,9 +134,8 @@ static int socket_connect_or_bind(Chardev *cd, char *err, size_t errlen)
     if (fd < 0) {
         char what[128];
         snprintf(what, sizeof(what), "%s:%s", host ? host : "", s->port);
-        return open_err(err, errlen, e, s->server ? "cannot listen on '%s'"
-                                                  : "cannot connect to '%s'",
-                        what);
+        return open_err(err, errlen, e,
+                        s->server ? "cannot listen on '%s'" : "cannot connect to '%s'", what);
     }
     return fd;
 }
@@ -158,9 +158,9 @@ static int open_socket(Chardev *cd, char *err, size_t errlen)
     }
     cd->listen_fd = fd;
     if (cd->spec.wait) {
-        fprintf(stderr, "rx86: waiting for a connection on chardev '%s' (%s%s%s)\n",
-                cd->spec.id, cd->spec.path ? cd->spec.path : "tcp port ",
-                cd->spec.path ? "" : cd->spec.port, "");
+        fprintf(stderr, "rx86: waiting for a connection on chardev '%s' (%s%s%s)\n", cd->spec.id,
+                cd->spec.path ? cd->spec.path : "tcp port ", cd->spec.path ? "" : cd->spec.port,
+                "");
         chardev_accept(cd);
     }
     return 0;

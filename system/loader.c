@@ -70,7 +70,10 @@ static bool is_linux_bzimage(const uint8_t *img, size_t size)
 
 static bool is_elf(const uint8_t *img, size_t size)
 {
-    return size >= 4 && memcmp(img, "\x7f" "ELF", 4) == 0;
+    return size >= 4 && memcmp(img,
+                               "\x7f"
+                               "ELF",
+                               4) == 0;
 }
 
 static int load_flat(PcMachine *pc, const char *path, const uint8_t *img, size_t size,
@@ -79,8 +82,9 @@ static int load_flat(PcMachine *pc, const char *path, const uint8_t *img, size_t
     /* Conventional memory ends at 0xA0000 (the EBDA and VGA window follow). */
     const size_t max = 0xa0000 - FLAT_LOAD_ADDR;
     if (size == 0 || size > max) {
-        snprintf(err, errlen, "flat binary '%s' is %zu bytes: it must be 1 to %zu bytes to fit "
-                              "at 0x7c00 below 640 KiB",
+        snprintf(err, errlen,
+                 "flat binary '%s' is %zu bytes: it must be 1 to %zu bytes to fit "
+                 "at 0x7c00 below 640 KiB",
                  path, size, max);
         return -EINVAL;
     }
@@ -88,8 +92,8 @@ static int load_flat(PcMachine *pc, const char *path, const uint8_t *img, size_t
         snprintf(err, errlen, "flat binary '%s' does not fit in RAM", path);
         return -EINVAL;
     }
-    *boot = (BootState){.mode = BOOT_REAL_MODE, .cs = 0, .eip = FLAT_LOAD_ADDR, .edx = 0x80,
-                        .esp = FLAT_LOAD_ADDR};
+    *boot = (BootState){
+        .mode = BOOT_REAL_MODE, .cs = 0, .eip = FLAT_LOAD_ADDR, .edx = 0x80, .esp = FLAT_LOAD_ADDR};
     return 0;
 }
 
@@ -109,8 +113,9 @@ static int load_kernel(PcMachine *pc, const VmConfig *cfg, BootState *boot, char
         snprintf(err, errlen, "not supported yet: Linux bzImage kernels (-kernel %s)", cfg->kernel);
         rc = -ENOTSUP;
     } else if (is_elf(img, size)) {
-        snprintf(err, errlen, "-kernel %s: an ELF file without a Multiboot header "
-                              "(rx86 boots Multiboot v1 ELF kernels and flat binaries)",
+        snprintf(err, errlen,
+                 "-kernel %s: an ELF file without a Multiboot header "
+                 "(rx86 boots Multiboot v1 ELF kernels and flat binaries)",
                  cfg->kernel);
         rc = -ENOEXEC;
     } else if (cfg->append || cfg->initrd) {

@@ -11,12 +11,13 @@
 
 static void print_guidance(FILE *out)
 {
-    fprintf(out, "rx86 %s: a whole-PC x86 emulator.\n\n"
-                 "To boot the bundled demo guest, from the source tree:\n"
-                 "  make run\n"
-                 "or, once built:\n"
-                 "  build/rx86 -accel kvm -bios build/guests/demo.bin -nographic\n\n"
-                 "Options follow qemu-system-x86_64's; see rx86 --help.\n",
+    fprintf(out,
+            "rx86 %s: a whole-PC x86 emulator.\n\n"
+            "To boot the bundled demo guest, from the source tree:\n"
+            "  make run\n"
+            "or, once built:\n"
+            "  build/rx86 -accel kvm -bios build/guests/demo.bin -nographic\n\n"
+            "Options follow qemu-system-x86_64's; see rx86 --help.\n",
             RX86_VERSION);
 }
 

@@ -138,8 +138,7 @@ static int place(Loader *l, uint64_t addr, const uint8_t *src, uint64_t len, uin
 }
 
 /* The a.out kludge: the header's own address fields say where to load. */
-static int load_by_addresses(Loader *l, const uint8_t *img, size_t size, long hdr,
-                             uint32_t *entry)
+static int load_by_addresses(Loader *l, const uint8_t *img, size_t size, long hdr, uint32_t *entry)
 {
     const uint8_t *h = img + hdr;
     if ((size_t)hdr + 32 > size) {
@@ -148,8 +147,10 @@ static int load_by_addresses(Loader *l, const uint8_t *img, size_t size, long hd
     uint32_t header_addr = rd32(h + 12), load_addr = rd32(h + 16);
     uint32_t load_end_addr = rd32(h + 20), bss_end_addr = rd32(h + 24);
     if (header_addr < load_addr || header_addr - load_addr > (uint32_t)hdr) {
-        return mb_fail(l, -ENOEXEC, "Multiboot header_addr 0x%x is inconsistent with "
-                                    "load_addr 0x%x", header_addr, load_addr);
+        return mb_fail(l, -ENOEXEC,
+                       "Multiboot header_addr 0x%x is inconsistent with "
+                       "load_addr 0x%x",
+                       header_addr, load_addr);
     }
     size_t file_off = (size_t)hdr - (header_addr - load_addr);
     uint64_t len = load_end_addr ? (uint64_t)load_end_addr - load_addr : size - file_off;
@@ -173,9 +174,13 @@ static int load_by_addresses(Loader *l, const uint8_t *img, size_t size, long hd
 /* An ELF32 i386 executable: load its PT_LOAD segments at their physical addresses. */
 static int load_elf32(Loader *l, const uint8_t *img, size_t size, uint32_t *entry)
 {
-    if (size < 52 || memcmp(img, "\x7f" "ELF", 4) != 0) {
-        return mb_fail(l, -ENOEXEC, "Multiboot kernel is not ELF and has no address fields "
-                                    "(header flag 16)");
+    if (size < 52 || memcmp(img,
+                            "\x7f"
+                            "ELF",
+                            4) != 0) {
+        return mb_fail(l, -ENOEXEC,
+                       "Multiboot kernel is not ELF and has no address fields "
+                       "(header flag 16)");
     }
     if (img[4] != 1 || img[5] != 1 || rd16(img + 18) != 3) {
         return mb_fail(l, -ENOEXEC, "Multiboot ELF kernel must be 32-bit little-endian i386");
@@ -246,8 +251,10 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
     long hdr = multiboot_find_header(img, size);
     uint32_t flags = rd32(img + hdr + 4);
     if ((flags & 0xffff) & ~MBH_REQUIRED_KNOWN) {
-        return mb_fail(&l, -ENOTSUP, "the kernel requires Multiboot features rx86 lacks "
-                                     "(header flags 0x%x)", flags & 0xffff & ~MBH_REQUIRED_KNOWN);
+        return mb_fail(&l, -ENOTSUP,
+                       "the kernel requires Multiboot features rx86 lacks "
+                       "(header flags 0x%x)",
+                       flags & 0xffff & ~MBH_REQUIRED_KNOWN);
     }
     uint32_t entry = 0;
     int rc = (flags & MBH_ADDRESSES) ? load_by_addresses(&l, img, size, hdr, &entry)
@@ -303,8 +310,9 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
     /* The information page. */
     uint64_t info_at = (l.end + PAGE - 1) & ~(uint64_t)(PAGE - 1);
     if (info_at + INFO_SIZE > pc->ram_below_4g) {
-        return mb_fail(&l, -ENOMEM, "no room for the Multiboot information below the top "
-                                    "of RAM (raise -m)");
+        return mb_fail(&l, -ENOMEM,
+                       "no room for the Multiboot information below the top "
+                       "of RAM (raise -m)");
     }
     uint32_t info_addr = (uint32_t)info_at;
     uint8_t info[INFO_SIZE];
@@ -328,8 +336,8 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
             uint8_t *m = info + list + 16 * i;
             wr32(m, mod_start[i]);
             wr32(m + 4, mod_end[i]);
-            wr32(m + 8, info_string(info, &used, info_addr, mod_cmd[i], strlen(mod_cmd[i]),
-                                    &overflow));
+            wr32(m + 8,
+                 info_string(info, &used, info_addr, mod_cmd[i], strlen(mod_cmd[i]), &overflow));
         }
     }
 
@@ -347,8 +355,8 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
     wr32(info + MBI_MMAP_LENGTH, (uint32_t)(used - mmap_start));
 
     char cmdline[4096];
-    int clen = snprintf(cmdline, sizeof(cmdline), "%s %s", cfg->kernel,
-                        cfg->append ? cfg->append : "");
+    int clen =
+        snprintf(cmdline, sizeof(cmdline), "%s %s", cfg->kernel, cfg->append ? cfg->append : "");
     if (clen < 0 || (size_t)clen >= sizeof(cmdline)) {
         return mb_fail(&l, -E2BIG, "command line too long");
     }
@@ -365,7 +373,7 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
 
     /* Machine state at entry (spec 3.2): EAX magic, EBX the information,
      * flat 32-bit segments, paging off, interrupts off. */
-    *boot = (BootState){.mode = BOOT_FLAT32, .eip = entry, .eax = MULTIBOOT_BOOTLOADER_MAGIC,
-                        .ebx = info_addr};
+    *boot = (BootState){
+        .mode = BOOT_FLAT32, .eip = entry, .eax = MULTIBOOT_BOOTLOADER_MAGIC, .ebx = info_addr};
     return 0;
 }

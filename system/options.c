@@ -167,12 +167,23 @@ static bool parse_size(const char *v, uint64_t default_unit, uint64_t *out)
     uint64_t unit = default_unit;
     if (*end) {
         switch (toupper((unsigned char)*end)) {
-        case 'B': unit = 1; break;
-        case 'K': unit = 1024; break;
-        case 'M': unit = MIB; break;
-        case 'G': unit = 1024 * MIB; break;
-        case 'T': unit = 1024 * 1024 * MIB; break;
-        default: return false;
+        case 'B':
+            unit = 1;
+            break;
+        case 'K':
+            unit = 1024;
+            break;
+        case 'M':
+            unit = MIB;
+            break;
+        case 'G':
+            unit = 1024 * MIB;
+            break;
+        case 'T':
+            unit = 1024 * 1024 * MIB;
+            break;
+        default:
+            return false;
         }
         if (end[1] && !((end[1] == 'B' || end[1] == 'b') && !end[2] && unit != 1)) {
             return false;
@@ -212,9 +223,9 @@ static ChardevSpec *new_chardev(Parser *p, const char *id)
 /* Backends QEMU has and rx86 does not (yet): say so rather than "unknown". */
 static bool qemu_only_backend(const char *name)
 {
-    static const char *const names[] = {"pty",    "vc",   "pipe",    "udp",  "telnet", "mon",
-                                        "ringbuf", "msmouse", "braille", "serial", "tty",
-                                        "parallel", "spicevmc", "qemu-vdagent", NULL};
+    static const char *const names[] = {"pty", "vc",       "pipe",     "udp",          "telnet",
+                                        "mon", "ringbuf",  "msmouse",  "braille",      "serial",
+                                        "tty", "parallel", "spicevmc", "qemu-vdagent", NULL};
     for (size_t i = 0; names[i]; i++) {
         if (strcmp(name, names[i]) == 0) {
             return true;
@@ -337,8 +348,9 @@ static OptResult short_chardev(Parser *p, const char *spec, const char *new_id, 
         return fail(p, "not supported yet: %s %s (rx86 has stdio, file, tcp, unix, null, none)",
                     p->opt, name);
     } else {
-        return fail(p, "%s: unknown backend '%s' (use stdio, file:PATH, tcp:HOST:PORT, "
-                       "unix:PATH, null or none)",
+        return fail(p,
+                    "%s: unknown backend '%s' (use stdio, file:PATH, tcp:HOST:PORT, "
+                    "unix:PATH, null or none)",
                     p->opt, spec);
     }
     ChardevSpec *cd = new_chardev(p, new_id);
@@ -396,8 +408,7 @@ static OptResult opt_chardev(Parser *p, const char *arg)
                        parse_bool(v, &b)) {
                 continue; /* Ctrl-C always stops rx86 */
             } else {
-                return fail(p, "%s: unknown or bad %s parameter '%s'", p->opt, backend,
-                            k ? k : v);
+                return fail(p, "%s: unknown or bad %s parameter '%s'", p->opt, backend, k ? k : v);
             }
         }
         if (tmp.backend == CHARDEV_FILE && (!tmp.path || !*tmp.path)) {
@@ -409,8 +420,8 @@ static OptResult opt_chardev(Parser *p, const char *arg)
             return OPT_ERROR;
         }
     } else if (qemu_only_backend(backend)) {
-        return fail(p, "not supported yet: %s %s (rx86 has null, stdio, file and socket)",
-                    p->opt, backend);
+        return fail(p, "not supported yet: %s %s (rx86 has null, stdio, file and socket)", p->opt,
+                    backend);
     } else {
         return fail(p, "%s: unknown backend '%s' (see -chardev help)", p->opt, backend);
     }
@@ -470,15 +481,53 @@ static OptResult opt_debugcon(Parser *p, const char *arg)
 
 static bool qemu_only_device(const char *name)
 {
-    static const char *const names[] = {
-        "e1000", "e1000e", "rtl8139", "ne2k_pci", "ne2k_isa", "pcnet", "virtio-net-pci",
-        "virtio-blk-pci", "virtio-scsi-pci", "virtio-serial-pci", "virtio-rng-pci",
-        "virtio-balloon-pci", "virtio-gpu-pci", "virtio-keyboard-pci", "virtio-mouse-pci",
-        "ide-hd", "ide-cd", "scsi-hd", "scsi-cd", "VGA", "cirrus-vga", "bochs-display",
-        "secondary-vga", "isa-serial", "pci-serial", "isa-parallel", "usb-ehci", "qemu-xhci",
-        "piix3-usb-uhci", "usb-kbd", "usb-mouse", "usb-tablet", "usb-storage", "sb16", "AC97",
-        "intel-hda", "hda-duplex", "i6300esb", "ib700", "pvpanic", "isa-fdc", "floppy",
-        "nvme", "ahci", "edu", "ivshmem-plain", NULL};
+    static const char *const names[] = {"e1000",
+                                        "e1000e",
+                                        "rtl8139",
+                                        "ne2k_pci",
+                                        "ne2k_isa",
+                                        "pcnet",
+                                        "virtio-net-pci",
+                                        "virtio-blk-pci",
+                                        "virtio-scsi-pci",
+                                        "virtio-serial-pci",
+                                        "virtio-rng-pci",
+                                        "virtio-balloon-pci",
+                                        "virtio-gpu-pci",
+                                        "virtio-keyboard-pci",
+                                        "virtio-mouse-pci",
+                                        "ide-hd",
+                                        "ide-cd",
+                                        "scsi-hd",
+                                        "scsi-cd",
+                                        "VGA",
+                                        "cirrus-vga",
+                                        "bochs-display",
+                                        "secondary-vga",
+                                        "isa-serial",
+                                        "pci-serial",
+                                        "isa-parallel",
+                                        "usb-ehci",
+                                        "qemu-xhci",
+                                        "piix3-usb-uhci",
+                                        "usb-kbd",
+                                        "usb-mouse",
+                                        "usb-tablet",
+                                        "usb-storage",
+                                        "sb16",
+                                        "AC97",
+                                        "intel-hda",
+                                        "hda-duplex",
+                                        "i6300esb",
+                                        "ib700",
+                                        "pvpanic",
+                                        "isa-fdc",
+                                        "floppy",
+                                        "nvme",
+                                        "ahci",
+                                        "edu",
+                                        "ivshmem-plain",
+                                        NULL};
     for (size_t i = 0; names[i]; i++) {
         if (strcmp(name, names[i]) == 0) {
             return true;
@@ -612,9 +661,8 @@ static OptResult opt_smp(Parser *p, const char *arg)
     for (size_t i = 0; i < kv.n; i++) {
         const char *k = kv.key[i];
         uint64_t n;
-        if (k && strcmp(k, "cpus") != 0 && strcmp(k, "sockets") != 0 &&
-            strcmp(k, "cores") != 0 && strcmp(k, "threads") != 0 && strcmp(k, "maxcpus") != 0 &&
-            strcmp(k, "dies") != 0) {
+        if (k && strcmp(k, "cpus") != 0 && strcmp(k, "sockets") != 0 && strcmp(k, "cores") != 0 &&
+            strcmp(k, "threads") != 0 && strcmp(k, "maxcpus") != 0 && strcmp(k, "dies") != 0) {
             return fail(p, "%s: unknown parameter '%s'", p->opt, k);
         }
         if (!parse_uint(kv.val[i], 1024, &n) || n == 0) {
@@ -643,9 +691,9 @@ static OptResult add_accel(Parser *p, const char *name)
         fprintf(p->out, "Accelerators:\n  tcg  rx86's dynamic binary translator\n"
                         "  kvm  the host's KVM (x86-64 Linux hosts with /dev/kvm)\n");
         return OPT_EXIT;
-    } else if (strcmp(name, "hvf") == 0 || strcmp(name, "whpx") == 0 ||
-               strcmp(name, "xen") == 0 || strcmp(name, "nvmm") == 0 ||
-               strcmp(name, "hax") == 0 || strcmp(name, "qtest") == 0) {
+    } else if (strcmp(name, "hvf") == 0 || strcmp(name, "whpx") == 0 || strcmp(name, "xen") == 0 ||
+               strcmp(name, "nvmm") == 0 || strcmp(name, "hax") == 0 ||
+               strcmp(name, "qtest") == 0) {
         return fail(p, "not supported yet: -accel %s (rx86 has tcg and kvm)", name);
     } else {
         return fail(p, "%s: unknown accelerator '%s' (use tcg or kvm)", p->opt, name);
@@ -696,8 +744,9 @@ static OptResult opt_machine(Parser *p, const char *arg)
                 return OPT_EXIT;
             }
             if (strcmp(v, "pc") != 0 && strncmp(v, "pc-i440fx-", 10) != 0) {
-                return fail(p, "%s: unsupported machine '%s' (rx86 emulates 'pc', the "
-                               "i440FX PC)",
+                return fail(p,
+                            "%s: unsupported machine '%s' (rx86 emulates 'pc', the "
+                            "i440FX PC)",
                             p->opt, v);
             }
         } else if (strcmp(k, "accel") == 0) {
@@ -733,7 +782,7 @@ static OptResult opt_display(Parser *p, const char *arg)
         fprintf(p->out, "Displays:\n  none  no display (default while rx86 has no VGA)\n");
         return OPT_EXIT;
     }
-    static const char *const later[] = {"sdl", "gtk", "vnc", "curses", "egl-headless",
+    static const char *const later[] = {"sdl",       "gtk",  "vnc",   "curses", "egl-headless",
                                         "spice-app", "dbus", "cocoa", NULL};
     for (size_t i = 0; later[i]; i++) {
         if (strncmp(arg, later[i], n) == 0 && strlen(later[i]) == n) {
@@ -852,8 +901,8 @@ static const OptionDef options[] = {
      NULL},
     {"debugcon", "DEV", opt_debugcon, "debug console on port 0xE9, same DEV forms as -serial",
      NULL},
-    {"chardev", "BACKEND,id=ID,...",
-     opt_chardev, "null | stdio | file,path=P[,append=on] | socket,(host=H,port=N|path=P)"
+    {"chardev", "BACKEND,id=ID,...", opt_chardev,
+     "null | stdio | file,path=P[,append=on] | socket,(host=H,port=N|path=P)"
      "[,server=on][,wait=off]",
      NULL},
     {"device", "DRIVER[,PROP=V...]", opt_device,
@@ -895,8 +944,7 @@ static OptResult opt_help(Parser *p, const char *arg)
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
         const OptionDef *d = &options[i];
         char left[64];
-        snprintf(left, sizeof(left), "-%s%s%s", d->name, d->arg ? " " : "",
-                 d->arg ? d->arg : "");
+        snprintf(left, sizeof(left), "-%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
         fprintf(o, "  %-24s %s%s\n", left, d->later ? "(not supported yet) " : "", d->help);
     }
     fprintf(o, "  %-24s %s\n", "--OPTION", "every option may also be written with two dashes");
@@ -963,8 +1011,7 @@ static OptResult finish(Parser *p)
     return OPT_OK;
 }
 
-ParseResult options_parse(int argc, char **argv, VmConfig *cfg, char *err, size_t errlen,
-                          FILE *out)
+ParseResult options_parse(int argc, char **argv, VmConfig *cfg, char *err, size_t errlen, FILE *out)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->ram_size = 128 * MIB;
@@ -977,8 +1024,9 @@ ParseResult options_parse(int argc, char **argv, VmConfig *cfg, char *err, size_
         p.opt = a;
         if (a[0] != '-' || !a[1]) {
             /* QEMU takes a lone file name as -hda. */
-            fail(&p, "not supported yet: a disk image as an argument ('%s'); use -bios or "
-                     "-kernel",
+            fail(&p,
+                 "not supported yet: a disk image as an argument ('%s'); use -bios or "
+                 "-kernel",
                  a);
             return PARSE_ERROR;
         }

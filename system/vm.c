@@ -106,8 +106,9 @@ static int load_bios(Vm *vm, char *err, size_t errlen)
     rc = pc_load_bios(&vm->pc, img, size);
     free(img);
     if (rc == -EINVAL) {
-        snprintf(err, errlen, "-bios %s: the image is %zu bytes; it must be a non-zero "
-                              "multiple of 64 KiB",
+        snprintf(err, errlen,
+                 "-bios %s: the image is %zu bytes; it must be a non-zero "
+                 "multiple of 64 KiB",
                  path, size);
     } else if (rc) {
         snprintf(err, errlen, "-bios %s: %s", path, strerror(-rc));
@@ -222,8 +223,9 @@ int vm_run(Vm *vm, char *err, size_t errlen)
     char why[512] = "";
     for (size_t i = 0; i < cfg->naccels && !vm->accel; i++) {
         if (cfg->accels[i] == ACCEL_TCG) {
-            snprintf(why, sizeof(why), "not supported yet: -accel tcg (rx86's CPU emulator is "
-                                       "being built; on a host with /dev/kvm use -accel kvm)");
+            snprintf(why, sizeof(why),
+                     "not supported yet: -accel tcg (rx86's CPU emulator is "
+                     "being built; on a host with /dev/kvm use -accel kvm)");
             continue;
         }
         int rc = accel_kvm_ops.init(vm, why, sizeof(why));

@@ -47,7 +47,7 @@ static size_t make_aout(uint8_t *img, uint32_t flags)
     uint8_t *h = img + 0x40;
     put32(h, MULTIBOOT_HEADER_MAGIC);
     put32(h + 4, flags);
-    put32(h + 8, (uint32_t)-(MULTIBOOT_HEADER_MAGIC + flags));
+    put32(h + 8, (uint32_t) - (MULTIBOOT_HEADER_MAGIC + flags));
     put32(h + 12, 0x100040); /* header_addr */
     put32(h + 16, 0x100000); /* load_addr */
     put32(h + 20, 0);        /* load_end_addr: the whole file */
@@ -120,8 +120,8 @@ static void test_elf32(void)
     /* ELF header + one PT_LOAD at file offset 0x100, vaddr 0xc0100000,
      * paddr 0x200000, 0x100 bytes of file and 0x1000 of memory. */
     uint8_t img[0x200] = {0x7f, 'E', 'L', 'F', 1, 1, 1};
-    img[16] = 2; /* ET_EXEC */
-    img[18] = 3; /* EM_386 */
+    img[16] = 2;                 /* ET_EXEC */
+    img[18] = 3;                 /* EM_386 */
     put32(img + 24, 0xc0100010); /* e_entry: virtual */
     put32(img + 28, 52);         /* e_phoff */
     img[42] = 32;                /* e_phentsize */

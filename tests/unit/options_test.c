@@ -81,8 +81,8 @@ static void test_chardevs_and_devices(void)
     CHECK(parse("-serial", "tcp::4444,server,nowait", NULL) == PARSE_RUN);
     const ChardevSpec *s = config_chardev(&cfg, cfg.serial[0]);
     CHECK(s->backend == CHARDEV_SOCKET && s->server && !s->wait && strcmp(s->port, "4444") == 0);
-    CHECK(parse("-chardev", "socket,id=c,path=/tmp/a,,b,server=on,wait=off", "-serial",
-                "chardev:c", NULL) == PARSE_RUN);
+    CHECK(parse("-chardev", "socket,id=c,path=/tmp/a,,b,server=on,wait=off", "-serial", "chardev:c",
+                NULL) == PARSE_RUN);
     s = config_chardev(&cfg, "c");
     CHECK(s && strcmp(s->path, "/tmp/a,b") == 0 && s->server && !s->wait);
     CHECK(parse("-serial", "none", "-serial", "file:/tmp/com2", NULL) == PARSE_RUN);
@@ -132,9 +132,9 @@ static void test_machine_and_accel(void)
 static void test_refusals(void)
 {
     static const char *const later[][2] = {
-        {"-cdrom", "x.iso"}, {"-hda", "d.img"},      {"-drive", "file=d.img"},
+        {"-cdrom", "x.iso"},      {"-hda", "d.img"},     {"-drive", "file=d.img"},
         {"-netdev", "user,id=n"}, {"-gdb", "tcp::1234"}, {"-d", "in_asm"},
-        {"-cpu", "max"},       {"-boot", "c"},        {"-monitor", "stdio"},
+        {"-cpu", "max"},          {"-boot", "c"},        {"-monitor", "stdio"},
     };
     for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
         CHECK(parse(later[i][0], later[i][1], NULL) == PARSE_ERROR);

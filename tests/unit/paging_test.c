@@ -59,7 +59,7 @@ static void test_no_paging(void)
 static PagingRegs setup_32bit(void)
 {
     reset_ram();
-    put(0x10000, 0x11000 | P | RW | US, 4);     /* PDE 0 */
+    put(0x10000, 0x11000 | P | RW | US, 4);          /* PDE 0 */
     put(0x11000 + 4 * 5, 0x200000 | P | RW | US, 4); /* page 5: user, writable */
     put(0x11000 + 4 * 6, 0x201000 | P | US, 4);      /* page 6: user, read-only */
     put(0x11000 + 4 * 7, 0x202000 | P | RW, 4);      /* page 7: supervisor */
@@ -143,9 +143,9 @@ static void test_pae(void)
     reset_ram();
     /* CR3 -> PDPT at 0x10020 (32-byte aligned); PDPTE 0 -> PD 0x11000. */
     put(0x10020, 0x11000 | P, 8);
-    put(0x11000 + 8 * 1, 0x400000 | P | RW | PS, 8);          /* 2 MiB page at 2 MiB */
-    put(0x11000 + 8 * 2, 0x12000 | P | RW | US, 8);           /* PD 2 -> PT */
-    put(0x12000 + 8 * 3, 0x500000 | P | RW | US | XD, 8);     /* no-execute page */
+    put(0x11000 + 8 * 1, 0x400000 | P | RW | PS, 8);      /* 2 MiB page at 2 MiB */
+    put(0x11000 + 8 * 2, 0x12000 | P | RW | US, 8);       /* PD 2 -> PT */
+    put(0x12000 + 8 * 3, 0x500000 | P | RW | US | XD, 8); /* no-execute page */
     PagingRegs r = {.cr0 = CR0_PG, .cr3 = 0x10020, .cr4 = CR4_PAE, .a20_mask = ~0ull};
     CHECK(walk(&r, 0x212345, ACCESS_READ, PRIV_SUPERVISOR));
     CHECK_EQ(res.paddr, 0x412345);
@@ -178,14 +178,17 @@ static PagingRegs setup_4level(void)
 {
     reset_ram();
     put(0x10000, 0x11000 | P | RW | US, 8);
-    put(0x11000 + 8 * 1, 0x40000000ull | P | RW | PS, 8);  /* 1 GiB page at 1 GiB */
+    put(0x11000 + 8 * 1, 0x40000000ull | P | RW | PS, 8); /* 1 GiB page at 1 GiB */
     put(0x11000 + 8 * 0, 0x12000 | P | RW | US, 8);
-    put(0x12000 + 8 * 1, 0x600000 | P | RW | US | PS, 8);  /* 2 MiB user page at 6 MiB */
+    put(0x12000 + 8 * 1, 0x600000 | P | RW | US | PS, 8); /* 2 MiB user page at 6 MiB */
     put(0x12000 + 8 * 0, 0x13000 | P | RW | US, 8);
-    put(0x13000 + 8 * 4, 0x700000 | P | RW, 8);            /* 4 KiB supervisor page */
-    put(0x13000 + 8 * 5, 0x701000 | P | RW | US, 8);       /* 4 KiB user page */
-    return (PagingRegs){.cr0 = CR0_PG | CR0_WP, .cr3 = 0x10000, .cr4 = CR4_PAE,
-                        .efer = EFER_LMA | EFER_NXE, .a20_mask = ~0ull};
+    put(0x13000 + 8 * 4, 0x700000 | P | RW, 8);      /* 4 KiB supervisor page */
+    put(0x13000 + 8 * 5, 0x701000 | P | RW | US, 8); /* 4 KiB user page */
+    return (PagingRegs){.cr0 = CR0_PG | CR0_WP,
+                        .cr3 = 0x10000,
+                        .cr4 = CR4_PAE,
+                        .efer = EFER_LMA | EFER_NXE,
+                        .a20_mask = ~0ull};
 }
 
 static void test_4level(void)
@@ -247,8 +250,8 @@ static void test_guest_cannot_escape(void)
      * only the guest's RAM. Tables outside RAM read as all ones: the walk
      * faults on reserved bits instead of touching host memory. */
     reset_ram();
-    PagingRegs r = {.cr0 = CR0_PG, .cr3 = 0xfffff000ull, .cr4 = CR4_PAE,
-                    .efer = EFER_LMA, .a20_mask = ~0ull};
+    PagingRegs r = {
+        .cr0 = CR0_PG, .cr3 = 0xfffff000ull, .cr4 = CR4_PAE, .efer = EFER_LMA, .a20_mask = ~0ull};
     CHECK(!walk(&r, 0x1000, ACCESS_READ, PRIV_SUPERVISOR));
     CHECK_EQ(res.error_code & PF_ERR_RSVD, PF_ERR_RSVD);
 }
