@@ -933,9 +933,38 @@ static OptResult opt_later(Parser *p, const char *arg)
     return fail(p, "not supported yet: %s (%s)", p->opt, p->def->later);
 }
 
+/* Print text wrapped at 100 columns, continuation lines indented by indent. */
+static void print_wrapped(FILE *o, const char *text, int col, int indent)
+{
+    const int width = 100;
+    while (*text) {
+        int room = width - col;
+        int n = (int)strlen(text);
+        if (n > room) {
+            n = room;
+            while (n > 0 && text[n] != ' ') {
+                n--;
+            }
+            if (n == 0) {
+                n = room;
+            }
+        }
+        fprintf(o, "%.*s\n", n, text);
+        text += n;
+        while (*text == ' ') {
+            text++;
+        }
+        if (*text) {
+            fprintf(o, "%*s", indent, "");
+            col = indent;
+        }
+    }
+}
+
 static OptResult opt_help(Parser *p, const char *arg)
 {
     FILE *o = p->out;
+    const int indent = 30;
     fprintf(o, "Usage: rx86 [options]\n"
                "rx86 emulates a whole x86 PC. Its options are qemu-system-x86_64's, with the "
                "same meaning;\nan option rx86 does not have yet is refused, never ignored.\n\n"
@@ -943,11 +972,21 @@ static OptResult opt_help(Parser *p, const char *arg)
                "  rx86 -accel kvm -bios build/guests/demo.bin -nographic\n\n");
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
         const OptionDef *d = &options[i];
-        char left[64];
-        snprintf(left, sizeof(left), "-%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
-        fprintf(o, "  %-24s %s%s\n", left, d->later ? "(not supported yet) " : "", d->help);
+        /* The information options are best known with two dashes. */
+        bool two = strcmp(d->name, "help") == 0 || strcmp(d->name, "version") == 0;
+        char left[64], text[512];
+        snprintf(left, sizeof(left), "%s%s%s%s", two ? "--" : "-", d->name, d->arg ? " " : "",
+                 d->arg ? d->arg : "");
+        snprintf(text, sizeof(text), "%s%s", d->later ? "(not supported yet) " : "", d->help);
+        int len = fprintf(o, "  %s", left);
+        if (len + 1 > indent) {
+            fprintf(o, "\n");
+            len = 0;
+        }
+        fprintf(o, "%*s", indent - len, "");
+        print_wrapped(o, text, indent, indent);
     }
-    fprintf(o, "  %-24s %s\n", "--OPTION", "every option may also be written with two dashes");
+    fprintf(o, "  %-*s%s\n", indent - 2, "--OPTION", "any option may be written with two dashes");
     fprintf(o, "\nExit status: 0, or the guest's (V << 1) | 1 through isa-debug-exit; 1 on "
                "error.\n");
     return OPT_EXIT;
