@@ -22,6 +22,7 @@ int as_init(AddressSpace *as, const char *name, uint64_t size)
 void as_destroy(AddressSpace *as)
 {
     for (size_t i = 0; i < as->nregions; i++) {
+        free(as->regions[i]->dirty);
         free(as->regions[i]);
     }
     free(as->regions);
@@ -293,6 +294,9 @@ void as_write(const AddressSpace *as, uint64_t addr, const void *buf, size_t len
             io_write(fr->region, addr - fr->region->base, p, n);
         } else if (fr && fr->region->kind == MEM_RAM) {
             memcpy(fr->region->host + (addr - fr->region->base), p, n);
+            if (fr->region->dirty) {
+                as_dirty_mark(as, addr, n);
+            }
         }
         p += n;
         addr += n;
@@ -339,4 +343,70 @@ int as_load_image(const AddressSpace *as, uint64_t addr, const void *buf, size_t
         len -= n;
     }
     return 0;
+}
+
+#define DIRTY_PAGE_BITS 12
+
+int as_dirty_log_start(MemRegion *r)
+{
+    if (r->kind != MEM_RAM) {
+        return -EINVAL;
+    }
+    if (!r->dirty) {
+        uint64_t pages = (r->size + (1u << DIRTY_PAGE_BITS) - 1) >> DIRTY_PAGE_BITS;
+        r->dirty = calloc((pages + 63) / 64, sizeof(uint64_t));
+        if (!r->dirty) {
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+void as_dirty_log_stop(MemRegion *r)
+{
+    free(r->dirty);
+    r->dirty = NULL;
+}
+
+void as_dirty_mark(const AddressSpace *as, uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len;
+    while (addr < end) {
+        const FlatRange *fr = as_lookup(as, addr);
+        if (!fr) {
+            return;
+        }
+        MemRegion *r = fr->region;
+        uint64_t stop = end < fr->end ? end : fr->end;
+        if (r->dirty) {
+            for (uint64_t pg = (addr - r->base) >> DIRTY_PAGE_BITS;
+                 pg <= (stop - 1 - r->base) >> DIRTY_PAGE_BITS; pg++) {
+                r->dirty[pg / 64] |= 1ull << (pg % 64);
+            }
+        }
+        addr = stop;
+    }
+}
+
+bool as_dirty_test(const MemRegion *r, uint64_t offset)
+{
+    uint64_t pg = offset >> DIRTY_PAGE_BITS;
+    return r->dirty && (r->dirty[pg / 64] >> (pg % 64)) & 1;
+}
+
+void as_dirty_fetch(MemRegion *r, uint64_t offset, uint64_t len, uint64_t *out)
+{
+    uint64_t first = offset >> DIRTY_PAGE_BITS;
+    uint64_t count = (len + (1u << DIRTY_PAGE_BITS) - 1) >> DIRTY_PAGE_BITS;
+    memset(out, 0, ((count + 63) / 64) * sizeof(uint64_t));
+    if (!r->dirty) {
+        return;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t pg = first + i;
+        if ((r->dirty[pg / 64] >> (pg % 64)) & 1) {
+            out[i / 64] |= 1ull << (i % 64);
+            r->dirty[pg / 64] &= ~(1ull << (pg % 64));
+        }
+    }
 }

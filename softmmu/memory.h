@@ -49,7 +49,8 @@ typedef struct MemRegion {
     uint8_t *host; /* MEM_RAM, MEM_ROM: backing bytes, size bytes long */
     const MemOps *ops;
     void *opaque;
-    unsigned order; /* insertion order, to break priority ties */
+    unsigned order;  /* insertion order, to break priority ties */
+    uint64_t *dirty; /* MEM_RAM with dirty logging on: one bit per 4 KiB page */
 } MemRegion;
 
 /* One piece of the flattened space: [start, end) served by region. */
@@ -114,6 +115,19 @@ void as_store(const AddressSpace *as, uint64_t addr, uint64_t value, unsigned si
  * Write bytes into RAM or ROM regardless of ROM protection, as firmware and
  * kernel loaders do. Fails with -EFAULT if any byte is not RAM or ROM.
  */
+/*
+ * Dirty logging of a RAM region (for the display and, later, migration).
+ * While on, every write the emulator sees — through as_write() or a TLB
+ * slow path, which TLB_NOTDIRTY forces for clean pages — marks its 4 KiB
+ * page. as_dirty_fetch() copies the page bits of [offset, offset + len)
+ * of the region into out (bit i = page i of the range) and clears them.
+ */
+int as_dirty_log_start(MemRegion *r) __attribute__((warn_unused_result));
+void as_dirty_log_stop(MemRegion *r);
+void as_dirty_mark(const AddressSpace *as, uint64_t addr, uint64_t len);
+bool as_dirty_test(const MemRegion *r, uint64_t offset);
+void as_dirty_fetch(MemRegion *r, uint64_t offset, uint64_t len, uint64_t *out);
+
 int as_load_image(const AddressSpace *as, uint64_t addr, const void *buf, size_t len)
     __attribute__((warn_unused_result));
 

@@ -168,7 +168,10 @@ TlbEntry *tlb_fill(Tlb *tlb, const PagingRegs *regs, MmuIndex idx, uint64_t la, 
     }
     if (res.prot & PAGE_WRITE) {
         e->addr_write = page | (host_write ? 0 : TLB_MMIO);
-        if (tlb->code && code_page_test(tlb->code, ppage)) {
+        bool code = tlb->code && code_page_test(tlb->code, ppage);
+        bool clean =
+            host_write && fr->region->dirty && !as_dirty_test(fr->region, ppage - fr->region->base);
+        if (code || clean) {
             e->addr_write |= TLB_NOTDIRTY;
         }
     }

@@ -123,8 +123,36 @@ static void test_io_splitting(void)
     as_destroy(&as);
 }
 
+static void test_dirty_log(void)
+{
+    AddressSpace as;
+    static uint8_t ram[0x10000];
+    CHECK(as_init(&as, "t", 1 << 20) == 0);
+    MemRegion *r = as_add_ram(&as, "ram", 0x10000, sizeof(ram), ram, 0);
+    CHECK(r && as_dirty_log_start(r) == 0);
+    CHECK(!as_dirty_test(r, 0x3000));
+    /* A write straddling pages 2 and 3 of the region dirties both. */
+    as_store(&as, 0x12ffe, 0xaabbccdd, 4);
+    CHECK(as_dirty_test(r, 0x2000) && as_dirty_test(r, 0x3000) && !as_dirty_test(r, 0x4000));
+    as_dirty_mark(&as, 0x1f000, 1);
+    uint64_t bits[1];
+    as_dirty_fetch(r, 0x1000, 0xf000, bits);
+    CHECK_EQ(bits[0], (1u << 1) | (1u << 2) | (1u << 14));
+    /* Fetching cleared them. */
+    as_dirty_fetch(r, 0, sizeof(ram), bits);
+    CHECK_EQ(bits[0], 0);
+    /* Reads do not dirty. */
+    (void)as_load(&as, 0x15000, 8);
+    CHECK(!as_dirty_test(r, 0x5000));
+    as_dirty_log_stop(r);
+    CHECK(as_dirty_log_start(as_add_io(&as, "io", 0x30000, 0x1000, &probe_ops, NULL, 0)) ==
+          -EINVAL);
+    as_destroy(&as);
+}
+
 int main(void)
 {
+    test_dirty_log();
     test_priority_and_holes();
     test_io_splitting();
     return check_report("memory_test");

@@ -23,7 +23,8 @@ int main(void)
     static AddressSpace mem;
     uint8_t *ram = calloc(1, RAM_SIZE);
     CHECK(as_init(&mem, "memory", 1ull << 52) == 0);
-    CHECK(as_add_ram(&mem, "ram", 0, RAM_SIZE, ram, 0) != NULL);
+    MemRegion *ram_region = as_add_ram(&mem, "ram", 0, RAM_SIZE, ram, 0);
+    CHECK(ram_region != NULL);
     CHECK(as_add_io(&mem, "mmio", 0xfee00000, 0x1000, &io_ops, NULL, 1) != NULL);
     static uint8_t rom[0x10000];
     CHECK(as_add_rom(&mem, "rom", 0xffff0000, sizeof(rom), rom, 1) != NULL);
@@ -113,6 +114,14 @@ int main(void)
     g = tlb_fill(&tlb, &regs, MMU_USER, 0x21000, ACCESS_READ, &err);
     tlb_flush_page(&tlb, 0);
     CHECK(tlb_hit(g->addr_read, 0x21000, 4));
+
+    /* Dirty logging: a clean page's writes take the slow path until marked. */
+    CHECK(as_dirty_log_start(ram_region) == 0);
+    e = tlb_fill(&tlb, &regs, MMU_USER, 0x20000, ACCESS_WRITE, &err);
+    CHECK(e && (e->addr_write & TLB_NOTDIRTY));
+    as_dirty_mark(&mem, 0x200000, 1);
+    e = tlb_fill(&tlb, &regs, MMU_USER, 0x20000, ACCESS_WRITE, &err);
+    CHECK(e && tlb_hit(e->addr_write, 0x20000, 4));
 
     code_pages_destroy(&code);
     as_destroy(&mem);
