@@ -279,8 +279,8 @@ msg_count2:
     db " primes below 10000", 13, 10, 0
 msg_next:
     db 13, 10
-    db "Where next: README.md shows how to boot a Linux kernel (-kernel/-initrd),", 13, 10
-    db "the bare-metal test programs in tests/guest/, and tracing with -d/-D.", 13, 10
+    db "Where next: README.md shows rx86's options and how to boot Multiboot kernels;", 13, 10
+    db "tests/guest/ holds more bare-metal programs to read, change and run.", 13, 10
     db "The demo now executes cli; hlt, which ends rx86 with exit status 0.", 13, 10, 0
 msg_nl:
     db 13, 10, 0
