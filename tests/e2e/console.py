@@ -311,6 +311,13 @@ class _Step(argparse.Action):
         ns.steps.append((self.dest, value))
 
 
+def decode_escapes(text):
+    """The escapes --send understands: \\n, \\r, \\xHH (e.g. \\x01 for Ctrl-A)."""
+    return re.sub(r"\\(n|r|x[0-9a-fA-F]{2})",
+                  lambda m: {"n": "\n", "r": "\r"}.get(m.group(1)) or chr(int(m.group(1)[1:], 16)),
+                  text)
+
+
 def kvm_problem():
     try:
         os.close(os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC))
@@ -330,7 +337,7 @@ def main(argv):
                    help="exit 77 (skip) unless /dev/kvm opens read-write")
     p.add_argument("--expect", dest="expect", action=_Step, help="wait for this regex")
     p.add_argument("--send", dest="send", action=_Step,
-                   help="type this text (\\n and \\r are decoded)")
+                   help="type this text (\\n, \\r and \\xHH are decoded)")
     end = p.add_mutually_exclusive_group()
     end.add_argument("--status", type=int, help="then the command must exit with this status")
     end.add_argument("--kill", action="store_true", help="then kill it (it never exits)")
@@ -352,7 +359,7 @@ def main(argv):
                 if kind == "expect":
                     con.expect(value, args.step_timeout)
                 else:
-                    con.send(value.replace("\\n", "\n").replace("\\r", "\r"))
+                    con.send(decode_escapes(value))
             if args.status is not None:
                 status = con.wait()
                 if status != args.status:

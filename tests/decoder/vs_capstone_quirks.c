@@ -1,0 +1,532 @@
+/*
+ * vs_capstone_quirks.c — Capstone 4.0.2 disagreements that are Capstone's
+ * defects (or a different but equivalent spelling), each checked against
+ * the SDM and objdump. A quirk is recognised narrowly: by the opcode bytes
+ * involved, never by "anything Capstone says about this mnemonic".
+ */
+#include <string.h>
+
+#include "frontend/x86_decode_internal.h"
+#include "tests/decoder/vs_capstone_quirks.h"
+
+const char *quirk_name(int q)
+{
+    static const char *const names[QUIRK_COUNT] = {
+        [QUIRK_NONE] = "none",
+        [QUIRK_XCHG_ORDER] = "xchg_reg_order",
+        [QUIRK_MOVSXD_32] = "movsxd_r32",
+        [QUIRK_MOV_CS] = "mov_cs_accepted",
+        [QUIRK_X87_ST0] = "x87_implicit_st0",
+        [QUIRK_SEG64] = "seg_override_64bit",
+        [QUIRK_LOCK] = "lock_not_checked",
+        [QUIRK_REX_R_SREG] = "rex_r_mov_sreg",
+        [QUIRK_UD0_UD1] = "ud0_ud1_no_modrm",
+        [QUIRK_HINT_NOP] = "hint_nop_rejected",
+        [QUIRK_AAD_AAM_10] = "aad_aam_imm10_hidden",
+        [QUIRK_3DNOW] = "amd_3dnow",
+        [QUIRK_BRANCH_66_64] = "branch_66_in_64bit",
+        [QUIRK_OPSIZE_WITH_REP] = "opsize_dropped_with_rep",
+        [QUIRK_EVEX_UNKNOWN] = "evex_unknown_to_capstone",
+        [QUIRK_EVEX_BOGUS_VSIB] = "evex_bogus_vsib_index",
+        [QUIRK_EVEX_RESERVED] = "evex_reserved_accepted",
+        [QUIRK_EVEX_16BIT] = "evex_in_16bit_mode",
+        [QUIRK_VEX_AFTER_PREFIX] = "vex_after_legacy_prefix",
+        [QUIRK_CMP_PSEUDO_OP] = "cmp_pseudo_op",
+        [QUIRK_AMD_XOP] = "amd_xop",
+        [QUIRK_FENCE_RM] = "fence_rm_nonzero",
+        [QUIRK_MOV_CR_RESERVED] = "mov_cr1_cr5_cr7",
+        [QUIRK_BRANCH_WIDTH] = "branch_target_width",
+        [QUIRK_VIA_PADLOCK] = "via_padlock",
+        [QUIRK_SSE_16BIT] = "sse_in_16bit_mode",
+        [QUIRK_MULTI_REX] = "multiple_rex",
+        [QUIRK_IMPLICIT_XMM0] = "implicit_xmm0_hidden",
+        [QUIRK_MOV_DR8_15] = "mov_dr8_dr15",
+        [QUIRK_CET_UNKNOWN] = "cet_unknown_to_capstone",
+        [QUIRK_VMX_WITH_PREFIX] = "vmread_vmwrite_prefixed",
+        [QUIRK_MANDATORY_PREFIX_NOT_LAST] = "mandatory_prefix_not_last",
+        [QUIRK_AMD_FMA4] = "amd_fma4",
+        [QUIRK_KMASK_HIGH_REG] = "kmask_high_register_bits",
+        [QUIRK_REXW_OVER_66] = "rexw_over_66",
+        [QUIRK_MMX_WITH_REX] = "mmx_with_rex",
+        [QUIRK_VSIB_WITHOUT_SIB] = "vsib_without_sib",
+        [QUIRK_VAES_UNKNOWN] = "vaes_vpclmulqdq_256",
+        [QUIRK_EVEX_HIGH_REGS_32BIT] = "wide_regs_outside_64bit",
+        [QUIRK_IS4_HIGH_BIT] = "is4_bit7_outside_64bit",
+        [QUIRK_MOVHPD_REG_FORM] = "movhpd_movlpd_register_form",
+        [QUIRK_RET_IMM_REXW] = "ret_imm16_with_rexw",
+        [QUIRK_SVM_IMPLICIT] = "svm_implicit_operands",
+        [QUIRK_AMD_ONLY] = "amd_only_unknown",
+        [QUIRK_VEX_W_IGNORED] = "vex_w0_w1_not_checked",
+        [QUIRK_MIXED_MANDATORY] = "mixed_66_and_f2_f3",
+        [QUIRK_LAR_LSL_SOURCE] = "lar_lsl_source_size",
+        [QUIRK_ADSIZE_AS_66] = "adsize_taken_as_66",
+        [QUIRK_REX_B_90] = "rex_b_90_shown_as_nop",
+        [QUIRK_EVEX_ADDRESSING] = "evex_67_or_riprel",
+        [QUIRK_EVEX_ROUNDING_LENGTH] = "evex_rounding_length",
+        [QUIRK_SWAPGS_32BIT] = "swapgs_outside_64bit",
+        [QUIRK_EVEX_W_SIZE] = "evex_w_wrong_size_or_disp",
+        [QUIRK_XEON_PHI] = "avx512pf_unknown",
+        [QUIRK_PKU_32BIT] = "pku_outside_64bit",
+        [QUIRK_VEX_B_32BIT] = "vex_b_vvvv3_outside_64bit",
+        [QUIRK_PAUSE_REXW] = "pause_with_rexw",
+        [QUIRK_F3_0F7E_REXW] = "movq_f3_0f7e_rexw",
+        [QUIRK_BND_PREFIX] = "mpx_bnd_prefix",
+        [QUIRK_KMASK_W] = "kmask_w_not_checked",
+        [QUIRK_NEWER_INSN] = "newer_than_capstone4",
+    };
+    return q > 0 && q < QUIRK_COUNT ? names[q] : "?";
+}
+
+static int is_legacy_prefix(uint8_t b, int mode64)
+{
+    return b == 0x66 || b == 0x67 || b == 0xf0 || b == 0xf2 || b == 0xf3 || b == 0x2e ||
+           b == 0x36 || b == 0x3e || b == 0x26 || b == 0x64 || b == 0x65 ||
+           (mode64 && (b & 0xf0) == 0x40);
+}
+
+/* Offset of the first opcode byte after the prefixes. */
+static unsigned opcode_offset(const uint8_t *b, int mode64)
+{
+    unsigned i = 0;
+    while (i < 15 && is_legacy_prefix(b[i], mode64)) {
+        i++;
+    }
+    return i;
+}
+
+/* The register operands of both sides, st(0) dropped, are the same list. */
+static int same_without_st0(csh h, const X86Insn *in, const cs_insn *ci)
+{
+    unsigned ours[4], theirs[8], n1 = 0, n2 = 0;
+    for (unsigned i = 0; i < in->nops; i++) {
+        if (in->ops[i].kind != X86_OPND_REG) {
+            return 0;
+        }
+        if (in->ops[i].reg != X86_R_ST0) {
+            ours[n1++] = in->ops[i].reg;
+        }
+    }
+    const cs_x86 *x = &ci->detail->x86;
+    for (unsigned i = 0; i < x->op_count && i < 8; i++) {
+        if (x->operands[i].type != X86_OP_REG) {
+            return 0;
+        }
+        const char *name = cs_reg_name(h, x->operands[i].reg);
+        if (name == NULL) {
+            return 0;
+        }
+        if (strcmp(name, "st(0)") != 0) {
+            theirs[n2++] = x->operands[i].reg;
+        }
+    }
+    if (n1 != n2) {
+        return 0;
+    }
+    for (unsigned i = 0; i < n1; i++) {
+        const char *name = cs_reg_name(h, theirs[i]);
+        if (strcmp(name, x86_reg_name(ours[i])) != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci,
+                   const char *what)
+{
+    int mode64 = in->mode == X86_MODE_64;
+    unsigned o = opcode_offset(b, mode64);
+    uint8_t op0 = b[o], op1 = o + 1 < 16 ? b[o + 1] : 0;
+    int ok = in->status == X86_DEC_OK;
+
+    /* 90+r: SDM lists both "XCHG r32, EAX" and "XCHG EAX, r32"; objdump prints
+     * the register first as we do, Capstone rAX first. */
+    if (ok && ci && in->map == X86_MAP_ONE && in->mnem == X86_I_XCHG && op0 >= 0x90 &&
+        op0 <= 0x97 && !strcmp(what, "register operand")) {
+        return QUIRK_XCHG_ORDER;
+    }
+    /* 63 /r without REX.W in 64-bit mode is MOVSXD r32, r/m32 (SDM; objdump
+     * "movsxd eax,edx"); Capstone widens the destination to 64 bits. */
+    if (ok && ci && mode64 && op0 == 0x63 && in->op_size != 8 &&
+        !strcmp(what, "register operand")) {
+        return QUIRK_MOVSXD_32;
+    }
+    /* MOV CS, r/m (8E /1) is #UD (SDM MOV); Capstone decodes it. */
+    if (!ok && ci && in->map == X86_MAP_ONE && op0 == 0x8e && ((op1 >> 3) & 7) == 1) {
+        return QUIRK_MOV_CS;
+    }
+    /* x87 register forms: Capstone shows or hides st(0) differently from
+     * the SDM forms ("fadd st(0),st(i)", "fxch st(i)"). */
+    if (ok && ci && op0 >= 0xd8 && op0 <= 0xdf && in->has_modrm && (in->modrm >> 6) == 3 &&
+        same_without_st0(h, in, ci)) {
+        return QUIRK_X87_ST0;
+    }
+    /* 64-bit mode ignores CS/DS/ES/SS overrides (SDM Vol. 1 3.4.2.1): the
+     * segment in effect is the default; Capstone reports the prefix. */
+    if (ok && ci && mode64 && !strcmp(what, "memory segment") &&
+        in->seg_override < X86_R_FS) {
+        return QUIRK_SEG64;
+    }
+    /* LOCK on an instruction that does not allow it, or without a memory
+     * destination, is #UD (SDM LOCK); Capstone accepts any LOCK. Confirmed
+     * by decoding the same bytes with each F0 turned into a DS prefix. */
+    if (!ok && ci && (in->prefixes & X86_PFX_LOCK)) {
+        uint8_t c[16];
+        X86Insn again;
+        memcpy(c, b, 16);
+        for (unsigned i = 0; i < o; i++) {
+            if (c[i] == 0xf0) {
+                c[i] = 0x3e;
+            }
+        }
+        if (x86_decode(&again, c, 16, (X86Mode)in->mode) == X86_DEC_OK) {
+            return QUIRK_LOCK;
+        }
+    }
+    /* REX.R on MOV Sreg is ignored by hardware (objdump: "rex.R mov ss,eax");
+     * Capstone rejects it. */
+    if (ok && !ci && mode64 && (op0 == 0x8c || op0 == 0x8e) && (in->rex & 4)) {
+        return QUIRK_REX_R_SREG;
+    }
+    /* UD0 (0F FF) and UD1 (0F B9) take a ModRM byte (SDM UD); Capstone 4
+     * decodes them as two-byte instructions, or rejects them with prefixes. */
+    if (in->map == X86_MAP_0F && (in->opcode == 0xff || in->opcode == 0xb9) && (ok || ci)) {
+        return QUIRK_UD0_UD1;
+    }
+    /* Reserved-NOP/hint space: 0F 0D (AMD PREFETCH, reserved NOPs on Intel),
+     * 0F 18 /4-7 and 0F 19..1F (MPX/CET/hint NOPs). Capstone 4 rejects some. */
+    if (ok && (!ci || !strcmp(what, "operand count")) && in->map == X86_MAP_0F &&
+        (in->opcode == 0x0d || (in->opcode >= 0x18 && in->opcode <= 0x1f))) {
+        return QUIRK_HINT_NOP;
+    }
+    /* AAD/AAM with the usual base 10: Capstone hides the immediate. */
+    if (ok && ci && (op0 == 0xd4 || op0 == 0xd5) && in->imm == 10) {
+        return QUIRK_AAD_AAM_10;
+    }
+    /* AMD 3DNow! (0F 0F) and FEMMS (0F 0E): not on the CPU rx86 models. */
+    if (!ok && ci && op0 == 0x0f && (op1 == 0x0e || op1 == 0x0f)) {
+        return QUIRK_3DNOW;
+    }
+    /* Near branches in 64-bit mode ignore 66 on Intel CPUs (SDM JMP/CALL/Jcc
+     * "operand size forced to 64"); Capstone follows AMD's rel16 form. */
+    if (ok && mode64 && (in->prefixes & (X86_PFX_OPSIZE | X86_PFX_ADSIZE)) && in->row &&
+        (in->mnem == X86_I_JMP || in->mnem == X86_I_CALL || in->mnem == X86_I_RET ||
+         in->mnem == X86_I_XBEGIN || (in->mnem >= X86_I_JA && in->mnem <= X86_I_JS))) {
+        return QUIRK_BRANCH_66_64;
+    }
+    /* More than one REX, or a REX before a legacy prefix (where it is
+     * ignored, SDM Vol. 2A 2.2.1): Capstone 4 misreads the instruction. */
+    if (mode64) {
+        unsigned rex = 0;
+        for (unsigned i = 0; i < o; i++) {
+            rex += (b[i] & 0xf0) == 0x40;
+        }
+        if (rex > 1 || (rex == 1 && (b[o - 1] & 0xf0) != 0x40)) {
+            return QUIRK_MULTI_REX;
+        }
+    }
+    /* 66 together with F2/F3 on an instruction that has no F2/F3 form: the
+     * F2/F3 is ignored and 66 still sets the operand size; Capstone drops
+     * the 66. */
+    if (ok && (in->prefixes & X86_PFX_OPSIZE) &&
+        (in->prefixes & (X86_PFX_REP | X86_PFX_REPNE)) && in->map == X86_MAP_ONE) {
+        return QUIRK_OPSIZE_WITH_REP;
+    }
+    /* Capstone 4's AVX-512 tables are incomplete (AVX512BW/DQ/VL forms,
+     * shifts by immediate from memory, mask compares ...). */
+    if (ok && !ci && in->encoding == X86_ENC_EVEX && in->mode != X86_MODE_16) {
+        return QUIRK_EVEX_UNKNOWN;
+    }
+    /* Capstone 4's EVEX decoding in 16-bit mode is unreliable (rejects
+     * valid forms, wrong lengths and vector sizes). */
+    if (in->mode == X86_MODE_16 && in->encoding == X86_ENC_EVEX && (ok || ci)) {
+        return QUIRK_EVEX_16BIT;
+    }
+    /* Capstone prints a vector index for some non-VSIB EVEX memory forms. */
+    if (ok && ci && in->encoding == X86_ENC_EVEX && in->mem.index >= X86_R_XMM0 &&
+        !strcmp(what, "memory base/index")) {
+        return QUIRK_EVEX_BOGUS_VSIB; /* and the reverse: a GPR for a VSIB index */
+    }
+    if (ok && ci && in->encoding == X86_ENC_EVEX && in->mem.index < X86_R_XMM0) {
+        for (unsigned i = 0; i < ci->detail->x86.op_count; i++) {
+            const cs_x86_op *co = &ci->detail->x86.operands[i];
+            const char *n = co->type == X86_OP_MEM ? cs_reg_name(h, co->mem.index) : NULL;
+            if (n != NULL && (n[0] == 'x' || n[0] == 'y' || n[0] == 'z')) {
+                return QUIRK_EVEX_BOGUS_VSIB;
+            }
+        }
+    }
+    /* EVEX encodings the SDM reserves (#UD): L'L = 11 without rounding,
+     * zeroing with k0, {sae}/broadcast where the instruction has none,
+     * P0[3:2] != 0. Capstone accepts them. */
+    if (!ok && ci && in->encoding == X86_ENC_EVEX && in->mnem != X86_I_INVALID) {
+        return QUIRK_EVEX_RESERVED;
+    }
+    /* VEX/EVEX after 66, F2, F3, LOCK or REX is #UD (SDM Vol. 2A 2.3.2). */
+    if (!ok && ci && in->encoding != X86_ENC_LEGACY &&
+        (in->prefixes & (X86_PFX_OPSIZE | X86_PFX_REP | X86_PFX_REPNE | X86_PFX_LOCK |
+                         X86_PFX_REX))) {
+        return QUIRK_VEX_AFTER_PREFIX;
+    }
+    /* CMPPS/CMPPD/CMPSS/CMPSD with a predicate < 32: Capstone prints the
+     * pseudo-op (cmpltps) and drops the immediate. */
+    if (ok && ci && (in->mnem == X86_I_CMPPS || in->mnem == X86_I_CMPPD ||
+                     in->mnem == X86_I_CMPSS || in->mnem == X86_I_CMPSD) &&
+        ci->detail->x86.op_count + 1 == in->nops) {
+        return QUIRK_CMP_PSEUDO_OP;
+    }
+    /* AMD XOP (8F with map >= 8): not on the CPU rx86 models. */
+    if (!ok && ci && op0 == 0x8f && (op1 & 0x1f) >= 8) {
+        return QUIRK_AMD_XOP;
+    }
+    /* LFENCE/MFENCE/SFENCE ignore ModRM.rm (0F AE E8..FF all execute);
+     * Capstone only knows rm = 0. */
+    if (ok && !ci && in->map == X86_MAP_0F && in->opcode == 0xae &&
+        (in->mnem == X86_I_LFENCE || in->mnem == X86_I_MFENCE || in->mnem == X86_I_SFENCE)) {
+        return QUIRK_FENCE_RM;
+    }
+    /* MOV to/from CR1, CR5..CR7, CR9..CR15 is #UD (SDM MOV-CR). */
+    if (!ok && ci && op0 == 0x0f && (op1 == 0x20 || op1 == 0x22)) {
+        return QUIRK_MOV_CR_RESERVED;
+    }
+    /* With a 32-bit operand size in 16-bit mode the branch target is 32
+     * bits; 67 (address size) does not change it. Capstone truncates. */
+    if (ok && ci && !strcmp(what, "branch target") &&
+        ((in->mode == X86_MODE_16 && in->op_size == 4) || (in->prefixes & X86_PFX_ADSIZE))) {
+        return QUIRK_BRANCH_WIDTH;
+    }
+    /* VIA PadLock (0F A6/A7): not on the CPU rx86 models. */
+    if (!ok && ci && op0 == 0x0f && (op1 == 0xa6 || op1 == 0xa7)) {
+        return QUIRK_VIA_PADLOCK;
+    }
+    /* 16-bit mode: Capstone 4 treats a mandatory 66/F2/F3 of an SSE
+     * instruction as a size prefix (pinsrw mm2 for 66 0F C4) or rejects. */
+    if (in->mode == X86_MODE_16 && in->map != X86_MAP_ONE && in->encoding == X86_ENC_LEGACY &&
+        (in->prefixes & (X86_PFX_OPSIZE | X86_PFX_REP | X86_PFX_REPNE))) {
+        return QUIRK_SSE_16BIT;
+    }
+    /* SHA256RNDS2, BLENDVPS, BLENDVPD, PBLENDVB read xmm0 implicitly; the
+     * SDM lists it as an operand, Capstone hides it. */
+    if (ok && ci && in->row && ci->detail->x86.op_count + 1 == in->nops &&
+        in->row->nops && in->row->ops[in->row->nops - 1].method == A_XMM0) {
+        return QUIRK_IMPLICIT_XMM0;
+    }
+    /* MOV DR with REX.R (DR8..DR15) is #UD (SDM MOV-DR). */
+    if (!ok && ci && op0 == 0x0f && (op1 == 0x21 || op1 == 0x23) && (in->rex & 4)) {
+        return QUIRK_MOV_DR8_15;
+    }
+    /* CET shadow-stack instructions are unknown to Capstone 4 (it shows
+     * INCSSP as LFENCE, or rejects). */
+    if (ok &&
+        (in->mnem == X86_I_WRSSD || in->mnem == X86_I_WRSSQ || in->mnem == X86_I_WRUSSD ||
+         in->mnem == X86_I_WRUSSQ || in->mnem == X86_I_INCSSPD || in->mnem == X86_I_INCSSPQ ||
+         in->mnem == X86_I_RDSSPD || in->mnem == X86_I_RDSSPQ || in->mnem == X86_I_RSTORSSP ||
+         in->mnem == X86_I_CLRSSBSY || in->mnem == X86_I_SETSSBSY ||
+         in->mnem == X86_I_SAVEPREVSSP || in->mnem == X86_I_ENDBR64 ||
+         in->mnem == X86_I_ENDBR32)) {
+        return QUIRK_CET_UNKNOWN;
+    }
+    /* 0F 78/79 with 66/F2/F3 are AMD's EXTRQ/INSERTQ (register forms only),
+     * never VMREAD/VMWRITE; Capstone ignores the prefix. */
+    if (ci && in->map == X86_MAP_0F && (in->opcode == 0x78 || in->opcode == 0x79) &&
+        (in->prefixes & (X86_PFX_OPSIZE | X86_PFX_REP | X86_PFX_REPNE))) {
+        return QUIRK_VMX_WITH_PREFIX;
+    }
+    /* A 66/F2/F3 that is not the last legacy prefix still selects the SSE
+     * form of an opcode (SDM Vol. 2A 2.1.1: prefix order does not matter);
+     * Capstone 4 falls back to the MMX form or rejects. */
+    if (in->map != X86_MAP_ONE && in->encoding == X86_ENC_LEGACY &&
+        (in->prefixes & (X86_PFX_OPSIZE | X86_PFX_REP | X86_PFX_REPNE))) {
+        int last = (int)o - 1;
+        while (last >= 0 && mode64 && (b[last] & 0xf0) == 0x40) {
+            last--;
+        }
+        if (last >= 0 && b[last] != 0x66 && b[last] != 0xf2 && b[last] != 0xf3) {
+            return QUIRK_MANDATORY_PREFIX_NOT_LAST;
+        }
+    }
+    /* REX.W wins over 66 (SDM Vol. 2A 2.2.1.2); Capstone lets 66 win for
+     * the z-sized operands of IN/OUT and friends. */
+    if (ok && ci && (in->rex & 8) &&
+        ((in->prefixes & X86_PFX_OPSIZE) || in->mnem == X86_I_IN || in->mnem == X86_I_OUT) &&
+        !strcmp(what, "register operand")) {
+        return QUIRK_REXW_OVER_66;
+    }
+    /* MMX forms with a REX prefix: Capstone 4 shows an XMM register. */
+    if (ok && ci && (in->prefixes & X86_PFX_REX) && in->map != X86_MAP_ONE &&
+        !strcmp(what, "register operand")) {
+        for (unsigned i = 0; i < in->nops; i++) {
+            if (in->ops[i].kind == X86_OPND_REG && in->ops[i].reg >= X86_R_MM0 &&
+                in->ops[i].reg <= X86_R_MM7) {
+                return QUIRK_MMX_WITH_REX;
+            }
+        }
+    }
+    /* VSIB addressing needs a SIB byte (SDM Vol. 2A 2.3.12): #UD without. */
+    if (!ok && ci && in->encoding != X86_ENC_LEGACY && in->has_modrm &&
+        ((in->modrm & 7) != 4 || in->addr_size == 2) &&
+        (in->modrm >> 6) != 3 && in->map == X86_MAP_0F38 && in->opcode >= 0x90 &&
+        in->opcode <= 0xa3) {
+        return QUIRK_VSIB_WITHOUT_SIB;
+    }
+    /* VAES / VPCLMULQDQ 256-bit VEX forms are unknown to Capstone 4. */
+    if (ok && !ci && in->encoding == X86_ENC_VEX && in->vex_l == 1 &&
+        (in->mnem == X86_I_AESENC || in->mnem == X86_I_AESENCLAST || in->mnem == X86_I_AESDEC ||
+         in->mnem == X86_I_AESDECLAST || in->mnem == X86_I_PCLMULQDQ)) {
+        return QUIRK_VAES_UNKNOWN;
+    }
+    /* Outside 64-bit mode there are 8 vector registers and no 64-bit GPRs:
+     * EVEX.R'/X do not extend registers, VEX.W does not widen a GPR
+     * (VPEXTRQ is VPEXTRD there); Capstone 4 shows xmm16..31 and r64. */
+    if (in->mode != X86_MODE_64 && in->encoding != X86_ENC_LEGACY && ci) {
+        for (unsigned i = 0; i < ci->detail->x86.op_count; i++) {
+            const cs_x86_op *co = &ci->detail->x86.operands[i];
+            const char *n = co->type == X86_OP_REG ? cs_reg_name(h, co->reg) : NULL;
+            if (n && (((n[0] == 'x' || n[0] == 'y' || n[0] == 'z') && n[1] == 'm' &&
+                       (n[3] == '1' || n[3] == '2' || n[3] == '3') && n[4] != 0) ||
+                      n[0] == 'r')) {
+                return QUIRK_EVEX_HIGH_REGS_32BIT;
+            }
+        }
+    }
+    /* AMD FMA4/XOP-in-VEX (VEX map 0F3A 48/49, 5C..5F, 68..6F, 78..7F). */
+    if (!ok && ci && in->encoding == X86_ENC_VEX && in->map == X86_MAP_0F3A &&
+        (in->opcode == 0x48 || in->opcode == 0x49 || (in->opcode >= 0x5c && in->opcode <= 0x5f) ||
+         (in->opcode >= 0x68 && in->opcode <= 0x6f) || (in->opcode >= 0x78 && in->opcode <= 0x7f))) {
+        return QUIRK_AMD_FMA4;
+    }
+    /* Mask-register instructions ignore VEX.R and vvvv[3] (k0..k7 only);
+     * Capstone rejects them when set. */
+    if (ok && !ci && in->encoding == X86_ENC_VEX && in->row && (in->row->flags & F_NOV) &&
+        x86_mnem_name(in->mnem)[0] == 'K') {
+        return QUIRK_KMASK_HIGH_REG;
+    }
+    /* VEX is4 operand (imm8[7:4]): bit 7 is ignored outside 64-bit mode
+     * (only xmm0..7 exist); Capstone 4 uses it. */
+    if (ok && ci && in->mode != X86_MODE_64 && in->encoding == X86_ENC_VEX && in->row &&
+        in->row->nops == 4 && in->row->ops[3].method == A_L && (in->imm & 0x80)) {
+        return QUIRK_IS4_HIGH_BIT;
+    }
+    /* 66 0F 12/13/16/17 (MOVLPD/MOVHPD) need memory: #UD for a register;
+     * Capstone ignores the 66 and shows MOVHLPS/MOVLHPS. */
+    if (!ok && ci && in->map == X86_MAP_0F && in->encoding == X86_ENC_LEGACY &&
+        (in->opcode == 0x12 || in->opcode == 0x13 || in->opcode == 0x16 || in->opcode == 0x17) &&
+        (in->prefixes & X86_PFX_OPSIZE) && (in->modrm >> 6) == 3) {
+        return QUIRK_MOVHPD_REG_FORM;
+    }
+    /* RET imm16 with REX.W: the immediate stays 16 bits; Capstone 4 reads
+     * more. */
+    if (ok && ci && mode64 && (in->rex & 8) && in->map == X86_MAP_ONE &&
+        (in->opcode == 0xc2 || in->opcode == 0xca)) {
+        return QUIRK_RET_IMM_REXW;
+    }
+    /* AMD SVM instructions: Capstone lists the implicit rAX/ECX. */
+    if (ok && ci && in->nops == 0 &&
+        (in->mnem == X86_I_VMRUN || in->mnem == X86_I_VMLOAD || in->mnem == X86_I_VMSAVE ||
+         in->mnem == X86_I_INVLPGA || in->mnem == X86_I_SKINIT)) {
+        return QUIRK_SVM_IMPLICIT;
+    }
+    /* AMD-only instructions Capstone 4 does not know. */
+    if (ok && !ci &&
+        (in->mnem == X86_I_MONITORX || in->mnem == X86_I_MWAITX || in->mnem == X86_I_CLZERO)) {
+        return QUIRK_AMD_ONLY;
+    }
+    /* VEX instructions defined only with W0 (or W1) are #UD with the other
+     * (SDM: "VEX.256.66.0F38.W0 ..."); Capstone 4 ignores W. */
+    if (!ok && ci && in->encoding == X86_ENC_VEX && in->mnem != X86_I_INVALID && in->row &&
+        (in->row->flags & (F_W0 | F_W1))) {
+        return QUIRK_VEX_W_IGNORED;
+    }
+    /* 66 together with F2/F3 before an SSE opcode: rx86 takes F2/F3 as the
+     * mandatory prefix (SDM Vol. 2A 2.1.2) and the plain form when there is
+     * no F2/F3 form; Capstone takes whichever of them came last. */
+    if (in->encoding == X86_ENC_LEGACY && in->map != X86_MAP_ONE &&
+        (in->prefixes & X86_PFX_OPSIZE) && (in->prefixes & (X86_PFX_REP | X86_PFX_REPNE))) {
+        return QUIRK_MIXED_MANDATORY;
+    }
+    /* LAR/LSL with REX.W: the source register is r32 (SDM "LSL r64,
+     * r32/m16"); Capstone shows r64. */
+    if (ok && ci && in->map == X86_MAP_0F && (in->opcode == 0x02 || in->opcode == 0x03) &&
+        (in->rex & 8)) {
+        return QUIRK_LAR_LSL_SOURCE;
+    }
+    /* 67 followed by REX before an SSE opcode that needs 66: Capstone 4
+     * takes the 67 for the mandatory 66. */
+    if (ci && (in->prefixes & X86_PFX_ADSIZE) && !(in->prefixes & X86_PFX_OPSIZE) &&
+        in->map != X86_MAP_ONE && in->encoding == X86_ENC_LEGACY) {
+        return QUIRK_ADSIZE_AS_66;
+    }
+    /* 90 with REX.B is XCHG r8,rAX (SDM NOP/XCHG); Capstone shows NOP when
+     * REX.R is also set. */
+    if (ok && ci && in->map == X86_MAP_ONE && in->opcode == 0x90 && (in->rex & 1)) {
+        return QUIRK_REX_B_90;
+    }
+    /* EVEX memory forms in 64-bit mode: Capstone ignores 67 and reads
+     * mod=00 rm=101 with EVEX.B as [r13] instead of RIP-relative. */
+    if (ok && ci && in->encoding == X86_ENC_EVEX && mode64 &&
+        ((in->prefixes & X86_PFX_ADSIZE) || in->mem.base == X86_R_RIP ||
+         in->mem.base == X86_R_EIP)) {
+        return QUIRK_EVEX_ADDRESSING;
+    }
+    /* EVEX register forms with rounding: Capstone 4 miscounts the length
+     * and the rounding mode. */
+    if (ok && ci && in->encoding == X86_ENC_EVEX && (in->prefixes & X86_PFX_EVEX_B) &&
+        (in->modrm >> 6) == 3) {
+        return QUIRK_EVEX_ROUNDING_LENGTH;
+    }
+    /* SWAPGS is #UD outside 64-bit mode (SDM SWAPGS). */
+    if (!ok && ci && !mode64 && op0 == 0x0f && op1 == 0x01 && b[o + 2] == 0xf8) {
+        return QUIRK_SWAPGS_32BIT;
+    }
+    /* EVEX: Capstone 4 sizes vectors and scales disp8/broadcast by W where
+     * the instruction ignores W (WIG) or fixes the element size. */
+    if (ok && ci && in->encoding == X86_ENC_EVEX &&
+        (!strcmp(what, "register operand") || !strcmp(what, "memory displacement") ||
+         !strcmp(what, "operand count"))) {
+        return QUIRK_EVEX_W_SIZE;
+    }
+    /* AVX512PF gather/scatter prefetches (Xeon Phi only; 0F38 C6/C7). */
+    if (!ok && ci && in->encoding == X86_ENC_EVEX && in->map == X86_MAP_0F38 &&
+        (in->opcode == 0xc6 || in->opcode == 0xc7)) {
+        return QUIRK_XEON_PHI;
+    }
+    /* RDPKRU/WRPKRU outside 64-bit mode: Capstone 4 rejects them. */
+    if (ok && !ci && (in->mnem == X86_I_RDPKRU || in->mnem == X86_I_WRPKRU)) {
+        return QUIRK_PKU_32BIT;
+    }
+    /* Three-byte VEX outside 64-bit mode with VEX.B clear (ignored there):
+     * Capstone 4 rejects. */
+    if (ok && !ci && !mode64 && in->encoding == X86_ENC_VEX &&
+        ((op0 == 0xc4 && !(op1 & 0x20)) || (op0 == 0xc4 && !(b[o + 2] & 0x40)) ||
+         (op0 == 0xc5 && !(op1 & 0x40)))) {
+        return QUIRK_VEX_B_32BIT;
+    }
+    /* F3 90 is PAUSE whatever REX.W says (only REX.B makes it XCHG). */
+    if (ok && ci && in->mnem == X86_I_PAUSE) {
+        return QUIRK_PAUSE_REXW;
+    }
+    /* F3 0F 7E is MOVQ xmm, xmm/m64 with or without REX.W; Capstone 4
+     * shows the MMX MOVD/MOVQ store. */
+    if (ok && ci && in->map == X86_MAP_0F && in->opcode == 0x7e && (in->rex & 8) &&
+        (in->prefixes & X86_PFX_REP)) {
+        return QUIRK_F3_0F7E_REXW;
+    }
+    /* F2 on a branch is MPX's BND prefix (a no-op without MPX): Capstone
+     * prints "bnd" and then gets the operand size wrong. */
+    if ((in->prefixes & X86_PFX_REPNE) && in->map == X86_MAP_ONE &&
+        (op0 == 0xe8 || op0 == 0xe9 || op0 == 0xeb || op0 == 0xc2 || op0 == 0xc3 ||
+         (op0 >= 0x70 && op0 <= 0x7f) || op0 == 0xff)) {
+        return QUIRK_BND_PREFIX;
+    }
+    /* Mask-register instructions with the wrong W: rx86 follows the SDM's
+     * W0/W1 forms (#UD otherwise); Capstone 4 ignores W. */
+    if (!ok && ci && in->encoding == X86_ENC_VEX && ci->mnemonic[0] == 'k') {
+        return QUIRK_KMASK_W;
+    }
+    /* Instructions Capstone 4.0.2 does not know or gets wrong: RDPID
+     * (F3 0F C7 /7, shown as RDSEED), VBROADCASTI128 with some ModRMs. */
+    if (ok && (in->mnem == X86_I_RDPID || (!ci && in->mnem == X86_I_VBROADCASTI128))) {
+        return QUIRK_NEWER_INSN;
+    }
+    return QUIRK_NONE;
+}
