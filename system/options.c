@@ -9,12 +9,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MIB (1024ull * 1024)
 
-struct OptionDef;
+struct OptionDef; /* the table row of an option, defined below */
 
 typedef struct Parser {
     const struct OptionDef *def; /* the option being parsed */
@@ -26,6 +27,15 @@ typedef struct Parser {
 } Parser;
 
 typedef enum OptResult { OPT_OK, OPT_EXIT, OPT_ERROR } OptResult;
+
+typedef struct OptionDef {
+    const char *name; /* without the leading dash */
+    const char *arg;  /* NULL: takes no argument; else its placeholder in help */
+    OptResult (*handler)(Parser *p, const char *arg);
+    const char *help;
+    const char *later; /* for opt_later: what is missing */
+    size_t field;      /* for opt_string and opt_flag: offsetof(VmConfig, ...) */
+} OptionDef;
 
 static OptResult fail(Parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -802,45 +812,17 @@ static OptResult opt_monitor(Parser *p, const char *arg)
 
 /* ---- files and flags ---- */
 
-static OptResult opt_bios(Parser *p, const char *arg)
+/* A file or text option: store its argument in the VmConfig field the table names. */
+static OptResult opt_string(Parser *p, const char *arg)
 {
-    p->cfg->bios = arg;
+    *(const char **)((char *)p->cfg + p->def->field) = arg;
     return OPT_OK;
 }
 
-static OptResult opt_kernel(Parser *p, const char *arg)
+/* A flag: set the VmConfig bool the table names. */
+static OptResult opt_flag(Parser *p, const char *arg)
 {
-    p->cfg->kernel = arg;
-    return OPT_OK;
-}
-
-static OptResult opt_initrd(Parser *p, const char *arg)
-{
-    p->cfg->initrd = arg;
-    return OPT_OK;
-}
-
-static OptResult opt_append(Parser *p, const char *arg)
-{
-    p->cfg->append = arg;
-    return OPT_OK;
-}
-
-static OptResult opt_nographic(Parser *p, const char *arg)
-{
-    p->cfg->nographic = true;
-    return OPT_OK;
-}
-
-static OptResult opt_nodefaults(Parser *p, const char *arg)
-{
-    p->cfg->nodefaults = true;
-    return OPT_OK;
-}
-
-static OptResult opt_no_reboot(Parser *p, const char *arg)
-{
-    p->cfg->no_reboot = true;
+    *(bool *)((char *)p->cfg + p->def->field) = true;
     return OPT_OK;
 }
 
@@ -856,76 +838,71 @@ static OptResult opt_version(Parser *p, const char *arg)
 /* Options whose subsystem does not exist yet: parsed, then refused. */
 static OptResult opt_later(Parser *p, const char *arg);
 
-typedef struct OptionDef {
-    const char *name; /* without the leading dash */
-    const char *arg;  /* NULL: takes no argument; else its placeholder in help */
-    OptResult (*handler)(Parser *p, const char *arg);
-    const char *help;
-    const char *later; /* for opt_later: what is missing */
-} OptionDef;
-
 static const OptionDef options[] = {
     /* Machine */
     {"machine", "pc[,accel=A[:B]]", opt_machine, "the machine type: pc (i440FX PC), the only one",
-     NULL},
-    {"M", "pc", opt_machine, "same as -machine", NULL},
-    {"m", "SIZE", opt_m, "RAM size: MiB, or with a suffix K, M, G, T (default 128M)", NULL},
-    {"smp", "N", opt_smp, "number of vCPUs (1 for now)", NULL},
-    {"cpu", "MODEL", opt_later, "CPU model and features (+feat,-feat)", "CPU models"},
+     NULL, 0},
+    {"M", "pc", opt_machine, "same as -machine", NULL, 0},
+    {"m", "SIZE", opt_m, "RAM size: MiB, or with a suffix K, M, G, T (default 128M)", NULL, 0},
+    {"smp", "N", opt_smp, "number of vCPUs (1 for now)", NULL, 0},
+    {"cpu", "MODEL", opt_later, "CPU model and features (+feat,-feat)", "CPU models", 0},
     {"accel", "tcg|kvm", opt_accel,
      "accelerator; repeat for a fallback order (default tcg). tcg is rx86's translator, kvm the "
      "host's KVM",
-     NULL},
-    {"enable-kvm", NULL, opt_enable_kvm, "same as -accel kvm", NULL},
-    {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting when the guest resets", NULL},
-    {"nodefaults", NULL, opt_nodefaults, "no default devices (no COM1 unless -serial)", NULL},
+     NULL, 0},
+    {"enable-kvm", NULL, opt_enable_kvm, "same as -accel kvm", NULL, 0},
+    {"no-reboot", NULL, opt_flag, "exit instead of rebooting when the guest resets", NULL,
+     offsetof(VmConfig, no_reboot)},
+    {"nodefaults", NULL, opt_flag, "no default devices (no COM1 unless -serial)", NULL,
+     offsetof(VmConfig, nodefaults)},
     /* Boot */
-    {"bios", "FILE", opt_bios,
+    {"bios", "FILE", opt_string,
      "firmware image (a multiple of 64 KiB) mapped below 4 GiB, its last 128 KiB also below 1 MiB",
-     NULL},
-    {"kernel", "FILE", opt_kernel,
+     NULL, offsetof(VmConfig, bios)},
+    {"kernel", "FILE", opt_string,
      "boot FILE directly: a Multiboot v1 kernel, or a flat binary run in real mode at 0000:7C00",
-     NULL},
-    {"initrd", "FILES", opt_initrd, "Multiboot modules: \"file1 args,file2 args\"", NULL},
-    {"append", "CMDLINE", opt_append, "kernel command line", NULL},
-    {"boot", "ORDER", opt_later, "boot device order", "firmware boot from disks"},
+     NULL, offsetof(VmConfig, kernel)},
+    {"initrd", "FILES", opt_string, "Multiboot modules: \"file1 args,file2 args\"", NULL,
+     offsetof(VmConfig, initrd)},
+    {"append", "CMDLINE", opt_string, "kernel command line", NULL, offsetof(VmConfig, append)},
+    {"boot", "ORDER", opt_later, "boot device order", "firmware boot from disks", 0},
     /* Disks */
-    {"drive", "SPEC", opt_later, "a disk image", "disks"},
-    {"hda", "FILE", opt_later, "first IDE disk image", "disks"},
-    {"cdrom", "FILE", opt_later, "CD-ROM image", "CD-ROMs"},
-    {"snapshot", NULL, opt_later, "write disk changes to temporary files", "disks"},
+    {"drive", "SPEC", opt_later, "a disk image", "disks", 0},
+    {"hda", "FILE", opt_later, "first IDE disk image", "disks", 0},
+    {"cdrom", "FILE", opt_later, "CD-ROM image", "CD-ROMs", 0},
+    {"snapshot", NULL, opt_later, "write disk changes to temporary files", "disks", 0},
     /* Character devices */
     {"serial", "DEV", opt_serial,
      "next COM port: stdio, file:PATH, tcp:HOST:PORT[,server=on,wait=off], unix:PATH, "
      "chardev:ID, null, none",
-     NULL},
-    {"debugcon", "DEV", opt_debugcon, "debug console on port 0xE9, same DEV forms as -serial",
-     NULL},
+     NULL, 0},
+    {"debugcon", "DEV", opt_debugcon, "debug console on port 0xE9, same DEV forms as -serial", NULL,
+     0},
     {"chardev", "BACKEND,id=ID,...", opt_chardev,
      "null | stdio | file,path=P[,append=on] | socket,(host=H,port=N|path=P)"
      "[,server=on][,wait=off]",
-     NULL},
+     NULL, 0},
     {"device", "DRIVER[,PROP=V...]", opt_device,
      "isa-debugcon,iobase=PORT,chardev=ID or isa-debug-exit,iobase=PORT,iosize=N (-device help)",
-     NULL},
-    {"monitor", "DEV", opt_monitor, "the monitor (only none for now)", NULL},
-    {"nographic", NULL, opt_nographic, "no display; COM1 on stdio unless -serial says otherwise",
-     NULL},
-    {"display", "none", opt_display, "display backend: none (sdl later)", NULL},
+     NULL, 0},
+    {"monitor", "DEV", opt_monitor, "the monitor (only none for now)", NULL, 0},
+    {"nographic", NULL, opt_flag, "no display; COM1 on stdio unless -serial says otherwise", NULL,
+     offsetof(VmConfig, nographic)},
+    {"display", "none", opt_display, "display backend: none (sdl later)", NULL, 0},
     /* Network */
-    {"netdev", "user,id=ID", opt_later, "a network backend", "networking"},
+    {"netdev", "user,id=ID", opt_later, "a network backend", "networking", 0},
     /* Debugging */
-    {"gdb", "DEV", opt_later, "wait for gdb on DEV (e.g. tcp::1234)", "the gdb stub"},
-    {"s", NULL, opt_later, "same as -gdb tcp::1234", "the gdb stub"},
+    {"gdb", "DEV", opt_later, "wait for gdb on DEV (e.g. tcp::1234)", "the gdb stub", 0},
+    {"s", NULL, opt_later, "same as -gdb tcp::1234", "the gdb stub", 0},
     {"S", NULL, opt_later, "do not start the CPU until gdb or the monitor says so",
-     "the gdb stub and monitor"},
+     "the gdb stub and monitor", 0},
     {"d", "ITEMS", opt_later, "log items: in_asm, op, op_opt, out_asm, exec, cpu, int",
-     "logging comes with the translator"},
-    {"D", "FILE", opt_later, "write the -d log to FILE", "logging comes with the translator"},
+     "logging comes with the translator", 0},
+    {"D", "FILE", opt_later, "write the -d log to FILE", "logging comes with the translator", 0},
     /* Information */
-    {"h", NULL, opt_help, "this help", NULL},
-    {"help", NULL, opt_help, "this help", NULL},
-    {"version", NULL, opt_version, "print the version", NULL},
+    {"h", NULL, opt_help, "this help", NULL, 0},
+    {"help", NULL, opt_help, "this help", NULL, 0},
+    {"version", NULL, opt_version, "print the version", NULL, 0},
 };
 
 static OptResult opt_later(Parser *p, const char *arg)

@@ -40,13 +40,7 @@ low_sig:    db "RX86LOW!"
 %endmacro
 
 start:
-    cli
-    cld
-    mov ax, cs
-    mov ds, ax
-    xor ax, ax
-    mov ss, ax
-    mov sp, 0x7000
+    ROM_PROLOGUE
 
     ; --- real mode: the alias below 1 MiB -------------------------------------
     mov ax, 0xE000

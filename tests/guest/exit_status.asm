@@ -16,13 +16,7 @@
     org 0
 
 start:
-    cli
-    cld
-    mov ax, cs
-    mov ds, ax
-    xor ax, ax
-    mov ss, ax
-    mov sp, 0x7000
+    ROM_PROLOGUE
 
     PUTS16 msg_before
     mov ax, EXIT_VALUE

@@ -18,13 +18,7 @@
 %endmacro
 
 start:
-    cli
-    cld
-    mov ax, cs
-    mov ds, ax
-    xor ax, ax
-    mov ss, ax
-    mov sp, 0x7000
+    ROM_PROLOGUE
 
     PUTS16 msg_start
     POST 0x01

@@ -12,13 +12,7 @@
     org 0
 
 start:
-    cli
-    cld
-    mov ax, cs
-    mov ds, ax
-    xor ax, ax
-    mov ss, ax
-    mov sp, 0x7000
+    ROM_PROLOGUE
 
     ; 115200 8N1, FIFOs on (trigger level 1), no interrupts: we poll.
     mov dx, COM1 + 3

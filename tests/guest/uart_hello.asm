@@ -51,13 +51,7 @@
 %endmacro
 
 start:
-    cli
-    cld
-    mov ax, cs
-    mov ds, ax
-    xor ax, ax
-    mov ss, ax
-    mov sp, 0x7000
+    ROM_PROLOGUE
 
     ; 115200 baud, 8 data bits, no parity, 1 stop bit: divisor = 115200 / 115200 = 1
     ; (the 1.8432 MHz clock / 16, datasheet "Table 3. Baud Rates").
