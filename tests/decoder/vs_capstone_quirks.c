@@ -2,7 +2,25 @@
  * vs_capstone_quirks.c — Capstone 4.0.2 disagreements that are Capstone's
  * defects (or a different but equivalent spelling), each checked against
  * the SDM and objdump. A quirk is recognised narrowly: by the opcode bytes
- * involved, never by "anything Capstone says about this mnemonic".
+ * and the kind of disagreement, never by "anything about this mnemonic".
+ *
+ * In short, Capstone 4 (Debian 12):
+ *  - accepts what the hardware rejects: LOCK anywhere, MOV CS, CR1/CR5-7,
+ *    DR8-15, SWAPGS outside 64-bit mode, VEX after 66/F2/F3/REX, VSIB
+ *    without SIB, W0-only VEX forms with W1, reserved EVEX encodings;
+ *  - rejects what the hardware runs: hint NOPs (0F 0D, 0F 18-1F), UD0/UD1
+ *    with ModRM, fences with rm != 0, REX.R on MOV Sreg, prefixed PKU;
+ *  - does not know newer or vendor instructions (CET, SERIALIZE, SEV-SNP,
+ *    MOVDIRI/ENQCMD, WAITPKG, GFNI, VNNI, AMX config, VAES-256, much of
+ *    AVX-512BW/DQ/VL) and decodes AMD-only 3DNow!, XOP, FMA4, VIA PadLock
+ *    which rx86's CPU model does not have;
+ *  - sizes some operands wrongly: MOVSXD r32, LAR/LSL sources, REX.W vs
+ *    66 (IN/OUT, PUSH imm), r64 and xmm16+ outside 64-bit mode, disp8*N of
+ *    some EVEX tuples, 66/67 on branches in 64-bit mode, target widths;
+ *  - spells things differently: XCHG operand order, implicit st(0)/xmm0,
+ *    CMPPS/VPCMP pseudo-ops, AAD/AAM 10, the EVEX mask as an operand;
+ *  - and in 16-bit mode mishandles mandatory prefixes and EVEX.
+ * Each rule below says which.
  */
 #include <string.h>
 
@@ -53,7 +71,7 @@ const char *quirk_name(int q)
         [QUIRK_EVEX_HIGH_REGS_32BIT] = "wide_regs_outside_64bit",
         [QUIRK_IS4_HIGH_BIT] = "is4_bit7_outside_64bit",
         [QUIRK_MOVHPD_REG_FORM] = "movhpd_movlpd_register_form",
-        [QUIRK_RET_IMM_REXW] = "ret_imm16_with_rexw",
+        [QUIRK_RET_IMM_REXW] = "ret_push_imm_with_rexw",
         [QUIRK_SVM_IMPLICIT] = "svm_implicit_operands",
         [QUIRK_AMD_ONLY] = "amd_only_unknown",
         [QUIRK_VEX_W_IGNORED] = "vex_w0_w1_not_checked",
@@ -259,8 +277,23 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
     /* EVEX encodings the SDM reserves (#UD): L'L = 11 without rounding,
      * zeroing with k0, {sae}/broadcast where the instruction has none,
      * P0[3:2] != 0. Capstone accepts them. */
-    if (!ok && ci && in->encoding == X86_ENC_EVEX && in->mnem != X86_I_INVALID) {
-        return QUIRK_EVEX_RESERVED;
+    if (!ok && ci && in->encoding == X86_ENC_EVEX && in->mnem != X86_I_INVALID && in->row &&
+        b[o] == 0x62 && o + 5 < 16) {
+        uint8_t p0 = b[o + 1], p1 = b[o + 2], p2 = b[o + 3], modrm = b[o + 5];
+        int bit_b = (p2 >> 4) & 1, reg_form = (modrm >> 6) == 3;
+        uint32_t f = in->row->flags;
+        int g_in_reg = 0;
+        for (unsigned i = 0; i < in->row->nops; i++) {
+            g_in_reg |= in->row->ops[i].method == A_G || in->row->ops[i].method == A_KG;
+        }
+        if ((p0 & 0x0c) || !(p1 & 0x04) || ((p2 & 0x80) && !(p2 & 7)) ||
+            (mode64 && g_in_reg && !(p0 & 0x10)) ||
+            (((p2 >> 5) & 3) == 3 && !(bit_b && reg_form)) ||
+            (bit_b && reg_form && !(f & (F_ER | F_SAE))) || (bit_b && !reg_form && !(f & F_BCST)) ||
+            (!mode64 && !(p2 & 0x08)) || ((f & F_EW0) && (p1 & 0x80)) ||
+            ((f & F_EW1) && !(p1 & 0x80))) {
+            return QUIRK_EVEX_RESERVED;
+        }
     }
     /* VEX/EVEX after 66, F2, F3, LOCK or REX is #UD (SDM Vol. 2A 2.3.2). */
     if (!ok && ci && in->encoding != X86_ENC_LEGACY &&
@@ -270,9 +303,12 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
     }
     /* CMPPS/CMPPD/CMPSS/CMPSD with a predicate < 32: Capstone prints the
      * pseudo-op (cmpltps) and drops the immediate. */
-    if (ok && ci && (in->mnem == X86_I_CMPPS || in->mnem == X86_I_CMPPD ||
-                     in->mnem == X86_I_CMPSS || in->mnem == X86_I_CMPSD) &&
-        ci->detail->x86.op_count + 1 == in->nops) {
+    if (ok && ci &&
+        (in->mnem == X86_I_CMPPS || in->mnem == X86_I_CMPPD || in->mnem == X86_I_CMPSS ||
+         in->mnem == X86_I_CMPSD || in->mnem == X86_I_VPCMPB || in->mnem == X86_I_VPCMPW ||
+         in->mnem == X86_I_VPCMPD || in->mnem == X86_I_VPCMPQ || in->mnem == X86_I_VPCMPUB ||
+         in->mnem == X86_I_VPCMPUW || in->mnem == X86_I_VPCMPUD || in->mnem == X86_I_VPCMPUQ) &&
+        !strcmp(what, "operand count") && strstr(ci->mnemonic, "cmp") != NULL) {
         return QUIRK_CMP_PSEUDO_OP;
     }
     /* AMD XOP (8F with map >= 8): not on the CPU rx86 models. */
@@ -414,10 +450,10 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
         (in->prefixes & X86_PFX_OPSIZE) && (in->modrm >> 6) == 3) {
         return QUIRK_MOVHPD_REG_FORM;
     }
-    /* RET imm16 with REX.W: the immediate stays 16 bits; Capstone 4 reads
-     * more. */
+    /* Immediates with a redundant REX.W: RET imm16 stays 16 bits (Capstone
+     * reads more), PUSH imm32 is sign-extended to 64 (Capstone does not). */
     if (ok && ci && mode64 && (in->rex & 8) && in->map == X86_MAP_ONE &&
-        (in->opcode == 0xc2 || in->opcode == 0xca)) {
+        (in->opcode == 0xc2 || in->opcode == 0xca || in->opcode == 0x68)) {
         return QUIRK_RET_IMM_REXW;
     }
     /* AMD SVM instructions: Capstone lists the implicit rAX/ECX. */
@@ -480,7 +516,28 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
     }
     /* EVEX: Capstone 4 sizes vectors and scales disp8/broadcast by W where
      * the instruction ignores W (WIG) or fixes the element size. */
-    if (ok && ci && in->encoding == X86_ENC_EVEX &&
+    if (ok && ci && in->encoding == X86_ENC_EVEX && in->mem.disp_size == 1 &&
+        !strcmp(what, "memory displacement")) {
+        return QUIRK_EVEX_W_SIZE; /* disp8*N with N from the wrong tuple type */
+    }
+    if (ok && ci && in->encoding == X86_ENC_EVEX && !strcmp(what, "register operand")) {
+        /* a 64-bit GPR where the instruction (W0) has a 32-bit one */
+        for (unsigned i = 0; i < in->nops; i++) {
+            unsigned r = in->ops[i].reg;
+            if (in->ops[i].kind != X86_OPND_REG || r < X86_R_EAX || r > X86_R_R15D) {
+                continue;
+            }
+            for (unsigned k = 0; k < ci->detail->x86.op_count; k++) {
+                const cs_x86_op *co = &ci->detail->x86.operands[k];
+                if (co->type == X86_OP_REG &&
+                    !strcmp(cs_reg_name(h, co->reg), x86_reg_name(r - X86_R_EAX + X86_R_RAX))) {
+                    return QUIRK_EVEX_W_SIZE;
+                }
+            }
+        }
+    }
+    if (ok && ci && in->encoding == X86_ENC_EVEX && in->vex_w && in->row &&
+        !(in->row->flags & F_EW1) &&
         (!strcmp(what, "register operand") || !strcmp(what, "memory displacement") ||
          !strcmp(what, "operand count"))) {
         return QUIRK_EVEX_W_SIZE;
@@ -523,10 +580,26 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
     if (!ok && ci && in->encoding == X86_ENC_VEX && ci->mnemonic[0] == 'k') {
         return QUIRK_KMASK_W;
     }
-    /* Instructions Capstone 4.0.2 does not know or gets wrong: RDPID
-     * (F3 0F C7 /7, shown as RDSEED), VBROADCASTI128 with some ModRMs. */
-    if (ok && (in->mnem == X86_I_RDPID || (!ci && in->mnem == X86_I_VBROADCASTI128))) {
-        return QUIRK_NEWER_INSN;
+    /* Instructions newer than Capstone 4.0.2 (2020): it rejects them or,
+     * for RDPID (F3 0F C7 /7), shows the older instruction. */
+    static const uint16_t newer[] = {
+        X86_I_RDPID, X86_I_ENCLV, X86_I_PCONFIG, X86_I_SERIALIZE, X86_I_XSUSLDTRK,
+        X86_I_XRESLDTRK, X86_I_RDPRU, X86_I_INVLPGB, X86_I_TLBSYNC, X86_I_RMPADJUST,
+        X86_I_RMPUPDATE, X86_I_PSMASH, X86_I_PVALIDATE, X86_I_WBNOINVD, X86_I_PTWRITE,
+        X86_I_TPAUSE, X86_I_UMONITOR, X86_I_UMWAIT, X86_I_LDTILECFG, X86_I_STTILECFG,
+        X86_I_TILERELEASE, X86_I_VPDPBUSD, X86_I_VPDPBUSDS, X86_I_VPDPWSSD, X86_I_VPDPWSSDS,
+        X86_I_GF2P8MULB, X86_I_GF2P8AFFINEQB, X86_I_GF2P8AFFINEINVQB, X86_I_MOVDIR64B,
+        X86_I_ENQCMD, X86_I_ENQCMDS, X86_I_MOVDIRI,
+    };
+    if (ok) {
+        for (size_t i = 0; i < sizeof(newer) / sizeof(newer[0]); i++) {
+            if (in->mnem == newer[i]) {
+                return QUIRK_NEWER_INSN;
+            }
+        }
+        if (!ci && in->mnem == X86_I_VBROADCASTI128) {
+            return QUIRK_NEWER_INSN; /* Capstone rejects some valid ModRMs */
+        }
     }
     return QUIRK_NONE;
 }
