@@ -181,6 +181,93 @@ typedef struct X86Insn {
 X86DecodeStatus x86_decode(X86Insn *restrict insn, const uint8_t *restrict code, size_t avail,
                            X86Mode mode);
 
+/* The instruction-set extension an instruction needs, so the CPU can raise
+ * #UD for what its CPUID does not report (SDM Vol. 2A 2.4 and each
+ * instruction's "CPUID Feature Flag"). One value per instruction: VEX forms
+ * of SSE instructions report AVX (or AVX2 for 256-bit integer), all EVEX
+ * forms AVX512 (the subsets F/BW/DQ/VL/CD/ER... are not told apart yet),
+ * VEX-encoded AES/GFNI forms the crypto extension (AVX is implied). */
+typedef enum X86Isa {
+    X86_ISA_BASE,
+    X86_ISA_X87,
+    X86_ISA_FCMOV,
+    X86_ISA_CMOV,
+    X86_ISA_CX8,
+    X86_ISA_CX16,
+    X86_ISA_MSR,
+    X86_ISA_TSC,
+    X86_ISA_SYSCALL,
+    X86_ISA_SEP,
+    X86_ISA_FXSR,
+    X86_ISA_MMX,
+    X86_ISA_SSE,
+    X86_ISA_SSE2,
+    X86_ISA_SSE3,
+    X86_ISA_SSSE3,
+    X86_ISA_SSE41,
+    X86_ISA_SSE42,
+    X86_ISA_SSE4A,
+    X86_ISA_POPCNT,
+    X86_ISA_LZCNT,
+    X86_ISA_AES,
+    X86_ISA_PCLMUL,
+    X86_ISA_SHA,
+    X86_ISA_GFNI,
+    X86_ISA_AVX,
+    X86_ISA_AVX2,
+    X86_ISA_FMA,
+    X86_ISA_F16C,
+    X86_ISA_AVXVNNI,
+    X86_ISA_AVX512,
+    X86_ISA_VAES,
+    X86_ISA_VPCLMULQDQ,
+    X86_ISA_BMI1,
+    X86_ISA_BMI2,
+    X86_ISA_ADX,
+    X86_ISA_MOVBE,
+    X86_ISA_RDRAND,
+    X86_ISA_RDSEED,
+    X86_ISA_FSGSBASE,
+    X86_ISA_XSAVE,
+    X86_ISA_XSAVEOPT,
+    X86_ISA_XSAVEC,
+    X86_ISA_XSAVES,
+    X86_ISA_CET,
+    X86_ISA_VMX,
+    X86_ISA_SVM,
+    X86_ISA_SGX,
+    X86_ISA_SMX,
+    X86_ISA_RTM,
+    X86_ISA_TSXLDTRK,
+    X86_ISA_RDTSCP,
+    X86_ISA_RDPID,
+    X86_ISA_PKU,
+    X86_ISA_SMAP,
+    X86_ISA_CLWB,
+    X86_ISA_CLFLUSHOPT,
+    X86_ISA_PREFETCHW,
+    X86_ISA_PREFETCHWT1,
+    X86_ISA_MONITORX,
+    X86_ISA_CLZERO,
+    X86_ISA_RDPRU,
+    X86_ISA_INVLPGB,
+    X86_ISA_SNP,
+    X86_ISA_SERIALIZE,
+    X86_ISA_WBNOINVD,
+    X86_ISA_PTWRITE,
+    X86_ISA_WAITPKG,
+    X86_ISA_MOVDIRI,
+    X86_ISA_MOVDIR64B,
+    X86_ISA_ENQCMD,
+    X86_ISA_AMX,
+    X86_ISA_PCONFIG,
+    X86_ISA_INVPCID,
+    X86_ISA_COUNT
+} X86Isa;
+
+X86Isa x86_insn_isa(const X86Insn *insn);
+const char *x86_isa_name(unsigned isa);
+
 /* Intel-syntax text of insn, objdump style ("mov    eax,DWORD PTR [rbp-0x14]").
  * pc is the instruction's address (for branch targets and RIP-relative
  * comments). Writes at most len bytes including the NUL; returns the length

@@ -1,6 +1,7 @@
 /*
  * x86_decode_internal.h — the shape of the opcode tables shared by the
- * decoder (x86_decode.c), the table files (x86_tables_*.c) and the printer.
+ * decoder (x86_decode.c, x86_decode_fast.c), the table files
+ * (x86_tables_*.c), the printer and the ISA table.
  *
  * A table row is either an instruction (kind X86_E_INSN: id, operand specs,
  * flags) or a redirect to a small sub-table chosen by one more piece of the
@@ -42,7 +43,7 @@
  *   vw v for a register, w for memory (MOV Ev,Sw; SMSW; STR ...)
  *   zw z for a register, w for memory (LAR/LSL's source)
  *   dw db: d for a register, w or b for memory (PINSRW/PINSRB's source)
- *   yb yw: y for a register, b or w for memory (PEXTRB/PINSRW ...)
+ *   yb yw: y for a register, b or w for memory (the SDM's Ry/Mb forms)
  *   ss d (scalar single)  sd q (scalar double)   env 14/28  st 94/108
  *   fx 512 (FXSAVE)  xs XSAVE area (size unknown, printed without a size)
  *   0 no size (LEA's M, prefetches)

@@ -26,6 +26,7 @@ typedef struct DisOptions {
     uint64_t length;   /* bytes to disassemble (flat); 0 = to the end */
     int force_flat;
     int show_bytes;
+    int show_isa;       /* append "; sse2" etc.: the extension each one needs */
 } DisOptions;
 
 static void usage(FILE *f)
@@ -42,6 +43,7 @@ static void usage(FILE *f)
             "  -n, --length N        disassemble at most N bytes of a flat binary\n"
             "  -f, --flat            treat an ELF file as a flat binary too\n"
             "      --no-bytes        do not print the instruction bytes\n"
+            "      --isa             append the instruction-set extension (\"; avx2\")\n"
             "  -h, --help            this text\n"
             "\n"
             "Numbers may be decimal or 0x-prefixed hex. Example:\n"
@@ -142,7 +144,10 @@ static void disassemble(const DisOptions *o, X86Mode mode, const uint8_t *code, 
         unsigned len;
         if (st == X86_DEC_OK) {
             len = insn.length;
-            x86_format(&insn, addr + off, text, sizeof(text));
+            size_t n = x86_format(&insn, addr + off, text, sizeof(text));
+            if (o->show_isa && n < sizeof(text)) {
+                snprintf(text + n, sizeof(text) - n, "    ; %s", x86_isa_name(x86_insn_isa(&insn)));
+            }
         } else {
             /* like objdump: one byte of "(bad)", then carry on */
             len = 1;
@@ -245,6 +250,7 @@ int main(int argc, char **argv)
         { "mode", required_argument, NULL, 'm' },  { "base", required_argument, NULL, 'b' },
         { "start", required_argument, NULL, 's' }, { "length", required_argument, NULL, 'n' },
         { "flat", no_argument, NULL, 'f' },        { "no-bytes", no_argument, NULL, 'B' },
+        { "isa", no_argument, NULL, 'I' },
         { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
     };
     DisOptions o = { .mode = -1, .show_bytes = 1 };
@@ -280,6 +286,9 @@ int main(int argc, char **argv)
             break;
         case 'B':
             o.show_bytes = 0;
+            break;
+        case 'I':
+            o.show_isa = 1;
             break;
         case 'h':
             usage(stdout);

@@ -33,7 +33,8 @@ expect 1 "bad option" "$dis" --frobnicate /dev/null
 expect 1 "bad number" "$dis" --base zz /dev/null
 [ "$(wc -l < "$work/err")" -eq 1 ] || { echo "FAIL: errors are one line"; fail=1; }
 
-# flat binaries: the same bytes in three modes
+# flat binaries: the same bytes in three modes (printf octal escapes: dash
+# has no \x)
 printf '\125\110\211\345\270\001\000\000\000\303' > "$work/flat.bin"
 expect 0 "flat 64" "$dis" -m 64 --base 0x1000 "$work/flat.bin"
 contains "$work/out" "1000:	55                   	push   rbp" "push rbp at 0x1000"
@@ -45,6 +46,8 @@ expect 0 "flat 16" "$dis" -m 16 --base 0x7c00 "$work/boot.bin"
 contains "$work/out" "7c00:" "16-bit base"
 contains "$work/out" "mov    ax,0x1234" "16-bit mov"
 contains "$work/out" "int    0x10" "int 0x10"
+expect 0 "isa" "$dis" -m 64 --isa "$work/flat.bin"
+contains "$work/out" "; base" "--isa column"
 expect 0 "start/length" "$dis" -m 64 --start 1 --length 3 "$work/flat.bin"
 contains "$work/out" "mov    rbp,rsp" "--start skips"
 expect 1 "start past end" "$dis" --start 100 "$work/flat.bin"

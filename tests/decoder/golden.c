@@ -304,6 +304,42 @@ static void field_cases(void)
     dec(&in, X86_MODE_32, "0f 22 18");
     CHECK(in.status == X86_DEC_OK && in.ops[1].reg == X86_R_EAX, "MOV CR ignores mod");
 
+    /* instruction-set extensions, for the CPU's CPUID checks */
+    static const struct {
+        X86Mode mode;
+        const char *hex;
+        X86Isa want;
+    } isa_cases[] = {
+        { X86_MODE_64, "01 d8", X86_ISA_BASE },        /* add eax, ebx */
+        { X86_MODE_64, "d9 c0", X86_ISA_X87 },         /* fld st(0) */
+        { X86_MODE_64, "0f 44 c1", X86_ISA_CMOV },     /* cmove */
+        { X86_MODE_64, "0f fc c1", X86_ISA_MMX },      /* paddb mm0, mm1 */
+        { X86_MODE_64, "66 0f fc c1", X86_ISA_SSE2 },  /* paddb xmm0, xmm1 */
+        { X86_MODE_64, "0f 58 c1", X86_ISA_SSE },      /* addps */
+        { X86_MODE_64, "66 0f 58 c1", X86_ISA_SSE2 },  /* addpd */
+        { X86_MODE_64, "66 0f 38 00 c1", X86_ISA_SSSE3 },
+        { X86_MODE_64, "66 0f 38 17 c1", X86_ISA_SSE41 },
+        { X86_MODE_64, "f2 0f 38 f1 c1", X86_ISA_SSE42 }, /* crc32 */
+        { X86_MODE_64, "f3 0f b8 c1", X86_ISA_POPCNT },
+        { X86_MODE_64, "c5 f4 58 c2", X86_ISA_AVX },   /* vaddps ymm */
+        { X86_MODE_64, "c5 f5 fc c2", X86_ISA_AVX2 },  /* vpaddb ymm */
+        { X86_MODE_64, "c5 f1 fc c2", X86_ISA_AVX },   /* vpaddb xmm */
+        { X86_MODE_64, "c4 e2 71 98 c2", X86_ISA_FMA },
+        { X86_MODE_64, "c4 e2 70 f2 c2", X86_ISA_BMI1 }, /* andn */
+        { X86_MODE_64, "62 f1 74 48 58 c2", X86_ISA_AVX512 },
+        { X86_MODE_64, "66 0f 38 dc c1", X86_ISA_AES },
+        { X86_MODE_64, "c4 e2 75 dc c2", X86_ISA_VAES },
+        { X86_MODE_64, "0f 01 d0", X86_ISA_XSAVE },    /* xgetbv */
+        { X86_MODE_64, "0f c7 f0", X86_ISA_RDRAND },
+        { X86_MODE_64, "f3 0f 1e fa", X86_ISA_CET },   /* endbr64 */
+    };
+    for (size_t i = 0; i < sizeof(isa_cases) / sizeof(isa_cases[0]); i++) {
+        dec(&in, isa_cases[i].mode, isa_cases[i].hex);
+        X86Isa got = x86_insn_isa(&in);
+        CHECK(in.status == X86_DEC_OK && got == isa_cases[i].want, "isa of %s: %s, want %s",
+              isa_cases[i].hex, x86_isa_name(got), x86_isa_name(isa_cases[i].want));
+    }
+
     /* the row's operand specs are available to a lifter */
     dec(&in, X86_MODE_64, "01 d8");
     CHECK(in.row != NULL, "row");

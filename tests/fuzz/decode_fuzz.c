@@ -63,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             require(in.ops[i].reg < X86_R_COUNT, "register out of range");
         }
         require(in.mnem < X86_I_COUNT, "mnemonic out of range");
+        require(x86_insn_isa(&in) < X86_ISA_COUNT, "isa out of range");
         size_t full = x86_format(&in, 0x400000 + off, text, sizeof(text));
         require(full < sizeof(text) && strlen(text) == full, "printer length");
         x86_format(&in, off, tiny, sizeof(tiny));
