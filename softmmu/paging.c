@@ -111,7 +111,6 @@ bool paging_translate(const AddressSpace *mem, const PagingRegs *regs, uint64_t 
         levels = levels_pae;
         nlevels = 3;
         table = regs->cr3 & 0xffffffe0ull;
-        la &= 0xffffffffull;
     }
     if (!long_mode) {
         la &= 0xffffffffull;

@@ -184,8 +184,8 @@ static int kvm_init(Vm *vm, char *err, size_t errlen)
 
     k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (k->kvm_fd < 0) {
-        rc = kvm_fail(err, errlen, -errno, "cannot open /dev/kvm");
-        rc = -ENODEV;
+        kvm_fail(err, errlen, -errno, "cannot open /dev/kvm");
+        rc = -ENODEV; /* not usable here: -accel may name a fallback */
         goto out;
     }
     if (ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
@@ -195,8 +195,8 @@ static int kvm_init(Vm *vm, char *err, size_t errlen)
     }
     k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
     if (k->vm_fd < 0) {
-        rc = kvm_fail(err, errlen, -errno, "KVM_CREATE_VM");
-        rc = -ENODEV;
+        kvm_fail(err, errlen, -errno, "KVM_CREATE_VM");
+        rc = -ENODEV; /* not usable here: -accel may name a fallback */
         goto out;
     }
     /* Intel VMX needs these pages to run real-mode code; other

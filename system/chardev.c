@@ -158,9 +158,8 @@ static int open_socket(Chardev *cd, char *err, size_t errlen)
     }
     cd->listen_fd = fd;
     if (cd->spec.wait) {
-        fprintf(stderr, "rx86: waiting for a connection on chardev '%s' (%s%s%s)\n", cd->spec.id,
-                cd->spec.path ? cd->spec.path : "tcp port ", cd->spec.path ? "" : cd->spec.port,
-                "");
+        fprintf(stderr, "rx86: waiting for a connection on chardev '%s' (%s%s)\n", cd->spec.id,
+                cd->spec.path ? cd->spec.path : "tcp port ", cd->spec.path ? "" : cd->spec.port);
         chardev_accept(cd);
     }
     return 0;

@@ -209,25 +209,23 @@ static bool parse_size(const char *v, uint64_t default_unit, uint64_t *out)
 
 /* ---- chardevs ---- */
 
-static ChardevSpec *new_chardev(Parser *p, const char *id)
+/* Add spec to the configuration under id. */
+static OptResult add_chardev(Parser *p, const char *id, const ChardevSpec *spec)
 {
     VmConfig *c = p->cfg;
     if (config_chardev(c, id)) {
-        fail(p, "%s: duplicate chardev id '%s'", p->opt, id);
-        return NULL;
+        return fail(p, "%s: duplicate chardev id '%s'", p->opt, id);
     }
     if (c->nchardevs == CFG_MAX_CHARDEVS) {
-        fail(p, "%s: too many chardevs (at most %d)", p->opt, CFG_MAX_CHARDEVS);
-        return NULL;
+        return fail(p, "%s: too many chardevs (at most %d)", p->opt, CFG_MAX_CHARDEVS);
     }
     if (strlen(id) >= CFG_ID_LEN) {
-        fail(p, "%s: chardev id '%s' is too long", p->opt, id);
-        return NULL;
+        return fail(p, "%s: chardev id '%s' is too long", p->opt, id);
     }
     ChardevSpec *cd = &c->chardevs[c->nchardevs++];
-    memset(cd, 0, sizeof(*cd));
+    *cd = *spec;
     strcpy(cd->id, id);
-    return cd;
+    return OPT_OK;
 }
 
 /* Backends QEMU has and rx86 does not (yet): say so rather than "unknown". */
@@ -335,7 +333,6 @@ static OptResult short_chardev(Parser *p, const char *spec, const char *new_id, 
         tmp.backend = CHARDEV_SOCKET;
         if (strcmp(name, "unix") == 0) {
             tmp.path = kv.val[0];
-            kv.val[0] = "";
         } else {
             const char *hp = kv.val[0];
             const char *last = strrchr(hp, ':');
@@ -345,15 +342,10 @@ static OptResult short_chardev(Parser *p, const char *spec, const char *new_id, 
             tmp.host = store(p, hp, (size_t)(last - hp));
             tmp.port = last + 1;
         }
-        /* Re-run the shared checks with the remaining items. */
-        ChardevSpec params = tmp;
-        KvList rest = kv;
-        rest.key[0] = "id"; /* skip the address item */
-        if (socket_params(p, &params, &rest, 0) != OPT_OK) {
+        /* The items after the address: server, wait, ... */
+        if (socket_params(p, &tmp, &kv, 1) != OPT_OK) {
             return OPT_ERROR;
         }
-        tmp.server = params.server;
-        tmp.wait = params.wait;
     } else if (qemu_only_backend(name)) {
         return fail(p, "not supported yet: %s %s (rx86 has stdio, file, tcp, unix, null, none)",
                     p->opt, name);
@@ -363,15 +355,10 @@ static OptResult short_chardev(Parser *p, const char *spec, const char *new_id, 
                     "unix:PATH, null or none)",
                     p->opt, spec);
     }
-    ChardevSpec *cd = new_chardev(p, new_id);
-    if (!cd) {
+    if (add_chardev(p, new_id, &tmp) != OPT_OK) {
         return OPT_ERROR;
     }
-    char saved[CFG_ID_LEN];
-    strcpy(saved, cd->id);
-    *cd = tmp;
-    strcpy(cd->id, saved);
-    strcpy(id, cd->id);
+    strcpy(id, new_id);
     return OPT_OK;
 }
 
@@ -435,15 +422,7 @@ static OptResult opt_chardev(Parser *p, const char *arg)
     } else {
         return fail(p, "%s: unknown backend '%s' (see -chardev help)", p->opt, backend);
     }
-    ChardevSpec *cd = new_chardev(p, id);
-    if (!cd) {
-        return OPT_ERROR;
-    }
-    char saved[CFG_ID_LEN];
-    strcpy(saved, cd->id);
-    *cd = tmp;
-    strcpy(cd->id, saved);
-    return OPT_OK;
+    return add_chardev(p, id, &tmp);
 }
 
 static OptResult opt_serial(Parser *p, const char *arg)
