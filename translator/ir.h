@@ -164,7 +164,7 @@ enum {
     X(BRCOND, 0, 2, 2, IR_OPF_BB_END | IR_OPF_SIDE)      /* if cond(a, b) goto; c:cond c:label */ \
     /* helpers: args[0] = c:IrHelper*, args[1] = out (or IR_NO_TEMP), args[2..] = ins */          \
     X(CALL, 0, 0, 0, IR_OPF_CALL | IR_OPF_SIDE)                                                    \
-    /* guest instruction boundary: c:guest pc */                                                   \
+    /* guest instruction boundary: c:guest pc as the CPU state holds it (x86: EIP/RIP) */          \
     X(INSN_START, 0, 0, 1, IR_OPF_SIDE)                                                            \
     /* leaving the TB (globals written back first) */                                              \
     X(GOTO_TB, 0, 0, 1, IR_OPF_BB_END | IR_OPF_SIDE | IR_OPF_EXIT) /* c:slot 0/1 */               \
