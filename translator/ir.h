@@ -21,7 +21,8 @@
  *     They can fault. x86 order (TSO) holds for them in program order; a
  *     weakly ordered host emits what it takes to keep loads ordered with
  *     loads and stores with stores.
- *   - Every guest instruction starts with INSN_START carrying its guest PC.
+ *   - Every guest instruction starts with INSN_START carrying its guest PC
+ *     (for x86 the EIP/RIP value, an offset in CS: what a fault restores).
  *     The frontend writes guest state only after the last op of an
  *     instruction that can fault, so when an op faults, the globals (synced
  *     to env) plus that PC are exactly the state at the instruction's start.
