@@ -208,6 +208,7 @@ enum { IR_MB_LOAD = 1, IR_MB_STORE = 2, IR_MB_FULL = 3 };
 #define IR_HELPER_NO_WRITE_GLOBALS 0x02 /* writes no global in env */
 #define IR_HELPER_NO_FAULT 0x04         /* never raises a guest exception */
 #define IR_HELPER_NO_SIDE 0x08          /* pure: deletable when its result is unused */
+#define IR_HELPER_ENV_ONLY 0x10 /* its effects stay in the CPU state: safe to run on a copy */
 #define IR_HELPER_PURE                                                                             \
     (IR_HELPER_NO_READ_GLOBALS | IR_HELPER_NO_WRITE_GLOBALS | IR_HELPER_NO_FAULT | IR_HELPER_NO_SIDE)
 
@@ -332,6 +333,22 @@ void opt_dead_globals(IrFunc *f);
 void ir_compact(IrFunc *f);
 /* All passes, in order. */
 void opt_run(IrFunc *f);
+
+/*
+ * Constant evaluation (translator/opt_fold.c), the one definition of what
+ * the value-computing ops mean, for the folder and the interpreter alike.
+ *
+ * ir_eval_op computes op opc of type on input values in[] (nin of them, in
+ * args order; i32 inputs may carry garbage above bit 31) and its constant
+ * args consts[] (nconst of them), writing its outputs (two for MULU2/MULS2)
+ * to out[], i32 results zero-extended. It handles MOV, MOVI (consts[0]) and
+ * every op from ADD to MOVCOND; it returns false for any other opcode, and
+ * for constant args out of range (BSWAP size, DEPOSIT/EXTRACT fields, cond).
+ */
+bool ir_eval_op(IrOpcode opc, IrType type, const uint64_t *in, const uint64_t *consts,
+                uint64_t *out);
+/* cond(a, b) on values of type. */
+bool ir_eval_cond(IrCond cond, IrType type, uint64_t a, uint64_t b);
 
 /* ---- the interpreter (translator/interp.c) ----------------------------- */
 
