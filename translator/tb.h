@@ -138,9 +138,11 @@ typedef struct TbCache {
     uint64_t translations, flushes, invalidations, chained;
 } TbCache;
 
-/* phys_size bounds the physical pages tracked (all RAM). */
-int tb_cache_init(TbCache *c, const Backend *backend, size_t code_size, uint64_t phys_size)
-    __attribute__((warn_unused_result));
+/* phys_size bounds the physical pages tracked (all RAM). cfg (backend.h)
+ * is handed to backend->init: the CPU-state layout the generated code uses. */
+struct BackendConfig;
+int tb_cache_init(TbCache *c, const Backend *backend, const struct BackendConfig *cfg,
+                  size_t code_size, uint64_t phys_size) __attribute__((warn_unused_result));
 void tb_cache_destroy(TbCache *c);
 
 /* Look up a TB by its full key (hash table only). Lock-free readers. */
