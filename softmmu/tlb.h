@@ -8,11 +8,12 @@
  * dirty state is tracked, an invalid entry). The fast path is
  *
  *     e = &tlb->table[idx][(la >> 12) & (TLB_SIZE - 1)];
- *     if ((la & (TLB_PAGE_MASK | (size - 1))) == e->addr_read)
+ *     if (((la + size - 1) & TLB_PAGE_MASK) == e->addr_read)
  *         host = la + e->addend;
  *
- * so a misaligned access, a flagged page and a miss all take the slow path
- * with one compare. The slow path (softmmu/tlb.c) refills from the page
+ * so an access crossing into the next page, a flagged page and a miss all
+ * take the slow path with one compare, while a misaligned access within a
+ * page (x86 allows them anywhere) stays on the fast path. The slow path (softmmu/tlb.c) refills from the page
  * walker and dispatches I/O through the physical address space.
  */
 #ifndef RX86_SOFTMMU_TLB_H
@@ -105,10 +106,10 @@ static inline TlbEntry *tlb_entry(Tlb *tlb, MmuIndex idx, uint64_t la)
     return &tlb->table[idx][(la >> TLB_PAGE_BITS) & (TLB_SIZE - 1)];
 }
 
-/* The fast-path test for an access of size bytes (a power of two). */
+/* The fast-path test for an access of size bytes (what backends inline). */
 static inline bool tlb_hit(uint64_t comparator, uint64_t la, unsigned size)
 {
-    return (la & (TLB_PAGE_MASK | (size - 1))) == comparator;
+    return ((la + size - 1) & TLB_PAGE_MASK) == comparator;
 }
 
 /* Code-page bitmap. */
