@@ -12,7 +12,14 @@ accelerator yet) is listed as "n/a: reason".
 
 Workloads are declared in WORKLOADS below: a guest image (relative to the build
 directory) plus how its run ends.  Images are built by the project's CMake build
-(bench/guests/, guests/).  See bench/README.md.
+(bench/guests/ and guests/: -bios ROM images; bench/workloads/: C workloads as
+Multiboot ELF kernels, booted with -kernel).  See bench/README.md.
+
+Guest instructions per second: before timing a workload, one untimed run of rx86
+-accel tcg with -d icount asks rx86 for the number of guest instructions the
+workload executes (the stderr line "rx86: guest instructions executed: N").  The
+count is a property of the guest binary, so N / median time is shown for every
+configuration; where rx86 cannot count yet the column is left empty.
 """
 
 import argparse
@@ -44,6 +51,7 @@ class Workload:
         self.name, self.image, self.about = name, image, about
         self.status, self.debugcon, self.marker = status, debugcon, marker
         self.memory = memory
+        self.kernel = image.endswith(".elf")    # Multiboot ELF: -kernel, else -bios
 
 
 WORKLOADS = [
@@ -56,21 +64,46 @@ WORKLOADS = [
     Workload("demo", "guests/demo.bin",
              "the make-run demo: 16550 output, protected mode, sieve to 10000",
              marker=r"ends rx86 with exit status 0"),
+    # C workloads (bench/workloads/): the checksums were computed independently on
+    # the host (the same C compiled natively, and Python: zlib.crc32 for crc32tab,
+    # a Python sieve, Fibonacci and Ackermann closed forms, a Python model of the
+    # copies and of the bytecode program) and agree with QEMU's output.
+    Workload("sieve", "bench/workloads/sieve.elf",
+             "C: sieve of Eratosthenes below 4 million, 32 rounds: strided byte stores",
+             status=33, debugcon="sieve 031ef118\n"),
+    Workload("crc32tab", "bench/workloads/crc32tab.elf",
+             "C: table-driven CRC-32 over 1 MiB x 256 passes",
+             status=33, debugcon="crc32tab b4a25f6a\n"),
+    Workload("memcpy", "bench/workloads/memcpy.elf",
+             "C: 512 KiB copies by byte loop, word loop and rep movsb, 1152 rounds",
+             status=33, debugcon="memcpy 42d83c66\n"),
+    Workload("recursion", "bench/workloads/recursion.elf",
+             "C: naive fib(32) and Ackermann A(3,10), 4 rounds: call/ret heavy",
+             status=33, debugcon="recursion 786affc2\n"),
+    Workload("interp", "bench/workloads/interp.elf",
+             "C: switch-dispatched stack-VM bytecode (Collatz + mixing): indirect jumps",
+             status=33, debugcon="interp db449c33\n"),
 ]
 
 # name -> (emulator key, accelerator)
 CONFIGS = {
     "rx86-tcg": ("rx86", "tcg"),
+    "rx86-interp": ("rx86", "tcg,backend=interp"),   # the portable IR interpreter
     "rx86-kvm": ("rx86", "kvm"),
     "qemu-tcg": ("qemu", "tcg"),
     "qemu-kvm": ("qemu", "kvm"),
 }
 
+# What rx86 prints on stderr at exit when given -d icount.
+ICOUNT_LINE = re.compile(rb"rx86: guest instructions executed: (\d+)")
+
 
 class Result:
-    def __init__(self, seconds=None, rss_kib=None, failure=None, unavailable=None):
+    def __init__(self, seconds=None, rss_kib=None, failure=None, unavailable=None,
+                 stderr=b""):
         self.seconds, self.rss_kib = seconds, rss_kib
         self.failure, self.unavailable = failure, unavailable
+        self.stderr = stderr
 
 
 def kvm_problem():
@@ -81,18 +114,26 @@ def kvm_problem():
         return "/dev/kvm not usable: %s" % err.strerror
 
 
-def command(emulator, accel, workload, image, debugcon_path):
+def command(emulator, accel, workload, image, debugcon_path, extra=()):
     return [emulator, "-nodefaults", "-machine", "pc", "-accel", accel, "-display", "none",
             "-m", workload.memory, "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x4",
-            "-debugcon", "file:" + debugcon_path, "-serial", "stdio", "-bios", image]
+            "-debugcon", "file:" + debugcon_path, "-serial", "stdio",
+            "-kernel" if workload.kernel else "-bios", image] + list(extra)
 
 
-def run_once(emulator, accel, workload, image, timeout):
-    """Run one workload once; return a Result."""
+def refusal(status, first_err):
+    """rx86 refusing an option or accelerator it does not have yet (exit status 1
+    and a one-line reason): the configuration is n/a here, not a failed run."""
+    return status == 1 and ("not supported yet" in first_err or
+                            "unknown parameter" in first_err)
+
+
+def run_once(emulator, accel, workload, image, timeout, extra=()):
+    """Run one workload once (extra: more emulator options); return a Result."""
     with tempfile.TemporaryDirectory(prefix="rx86-bench-") as tmp:
         debugcon_path = os.path.join(tmp, "debugcon")
-        cmd = command(emulator, accel, workload, image, debugcon_path)
+        cmd = command(emulator, accel, workload, image, debugcon_path, extra)
         start = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True)
@@ -138,7 +179,8 @@ def run_once(emulator, accel, workload, image, timeout):
         if elapsed is None:
             elapsed = time.monotonic() - start
         status = os.waitstatus_to_exitcode(wstatus)
-        err = proc.stderr.read().decode("utf-8", "replace")
+        err_bytes = proc.stderr.read()
+        err = err_bytes.decode("utf-8", "replace")
         proc.stdout.close()
         proc.stderr.close()
         with open(debugcon_path, "rb") if os.path.exists(debugcon_path) else \
@@ -146,7 +188,7 @@ def run_once(emulator, accel, workload, image, timeout):
             debugcon = f.read().decode("utf-8", "replace")
 
     first_err = err.strip().splitlines()[0] if err.strip() else ""
-    if status == 1 and "not supported yet" in first_err:
+    if refusal(status, first_err):
         return Result(unavailable=first_err)
     if marker:
         if not seen_marker:
@@ -159,7 +201,20 @@ def run_once(emulator, accel, workload, image, timeout):
         if workload.debugcon is not None and debugcon != workload.debugcon:
             return Result(failure="port 0xE9 printed %r, expected %r" % (
                 debugcon, workload.debugcon))
-    return Result(seconds=elapsed, rss_kib=rusage.ru_maxrss)
+    return Result(seconds=elapsed, rss_kib=rusage.ru_maxrss, stderr=err_bytes)
+
+
+def count_instructions(rx86, workload, image, timeout):
+    """One untimed rx86 -accel tcg -d icount run: (N, None), or (None, why not)."""
+    r = run_once(rx86, "tcg", workload, image, timeout, extra=("-d", "icount"))
+    if r.unavailable:
+        return None, r.unavailable
+    if r.failure:
+        return None, "count run failed: " + r.failure
+    m = ICOUNT_LINE.search(r.stderr)
+    if not m:
+        return None, "rx86 printed no instruction count"
+    return int(m.group(1)), None
 
 
 def parse_args(argv):
@@ -180,6 +235,8 @@ def parse_args(argv):
     p.add_argument("--baseline", default="rx86-tcg",
                    help="configuration the ratios are relative to (default rx86-tcg; "
                         "falls back to the first rx86 configuration that ran)")
+    p.add_argument("--no-icount", action="store_true",
+                   help="skip the untimed rx86 -d icount run (no instructions/s column)")
     args = p.parse_args(argv)
     args.configs = [c.strip() for c in args.emulators.split(",") if c.strip()]
     for c in args.configs:
@@ -231,6 +288,12 @@ def main(argv):
             return 1
         results = {c: [] for c in args.configs}
         status = dict(unavailable)          # config -> "n/a: ..." or "FAILED: ..."
+        icount = None
+        if binaries["rx86"] and not args.no_icount and any(
+                CONFIGS[c][0] == "rx86" for c in args.configs):
+            icount, why = count_instructions(binaries["rx86"], w, image, args.timeout)
+            if why:
+                print("  %s: no instruction count (%s)" % (w.name, why), file=sys.stderr)
         for rep in range(args.reps):
             # Alternate: each round starts one configuration later.
             order = args.configs[rep % len(args.configs):] + args.configs[:rep % len(args.configs)]
@@ -260,15 +323,21 @@ def main(argv):
             times = [r.seconds for r in results[c]]
             rss = max(r.rss_kib for r in results[c]) / 1024.0
             ratio = "%.2fx" % (medians[c] / medians[base]) if base else "-"
-            rows.append((w.name, c, "%8.3f %8.3f %9s %9.1f %4d" % (
-                medians[c], min(times), ratio, rss, len(times))))
+            mips = "%.0f" % (icount / medians[c] / 1e6) if icount else ""
+            rows.append((w.name, c, "%8.3f %8.3f %9s %9.1f %4d %8s" % (
+                medians[c], min(times), ratio, rss, len(times), mips)))
         rows.append((w.name, "", "ratio = median / median of %s" % (base or "(no rx86 run)")))
+        if "rx86-tcg" in medians and "qemu-tcg" in medians:
+            rows.append((w.name, "", "rx86-tcg / qemu-tcg = %.2f (below 1: rx86 is faster)"
+                         % (medians["rx86-tcg"] / medians["qemu-tcg"])))
+        if icount:
+            rows.append((w.name, "", "%d guest instructions (rx86 -d icount)" % icount))
 
     print()
-    print("%-8s %-9s %8s %8s %9s %9s %4s" % ("workload", "config", "median s", "min s",
-                                             "ratio", "RSS MiB", "runs"))
+    print("%-10s %-11s %8s %8s %9s %9s %4s %8s" % ("workload", "config", "median s", "min s",
+                                                   "ratio", "RSS MiB", "runs", "Minsn/s"))
     for name, config, text in rows:
-        print("%-8s %-9s %s" % (name, config, text))
+        print("%-10s %-11s %s" % (name, config, text))
     return 1 if failed else 0
 
 

@@ -182,6 +182,7 @@ typedef struct CpuState {
     uint64_t star, lstar, cstar, fmask, kernel_gs_base;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t tsc_aux, pat, apic_base, misc_enable;
+    uint64_t tsc_offset; /* TSC = virtual clock (host ns, 1 GHz) + tsc_offset */
     uint64_t a20_mask;
 
     /* ---- events ------------------------------------------------------------ */
@@ -191,6 +192,10 @@ typedef struct CpuState {
     bool exception_is_int; /* INT n / INT3 / INTO: software (return to next insn) */
     uint64_t exception_next_rip; /* for software interrupts */
     bool halted;
+    /* Triple fault (or a path not implemented yet): the CPU stopped and is
+     * also halted; the accelerator resets the machine or exits. */
+    bool shutdown_request;
+    uint32_t log_int_count; /* events logged by -d int (QEMU's counter) */
     _Atomic uint32_t interrupt_request; /* CPU_INTERRUPT_* */
     /* Called to take the vector of a pending external interrupt (the PIC's
      * INTA cycle). */

@@ -255,5 +255,10 @@ void cpu_reset(CpuState *env);
 void cpu_update_hflags(CpuState *env);
 /* BackendConfig for this CPU layout (offsets into CpuState). */
 void cpu_backend_config(BackendConfig *cfg);
+/* Set env up as the loader says the guest starts (system/loader.h): the
+ * reset vector, real mode at cs:eip, or flat 32-bit protected mode
+ * (Multiboot), with the registers it gives. */
+struct BootState;
+void cpu_load_boot_state(CpuState *env, const struct BootState *bs);
 
 #endif

@@ -5,6 +5,7 @@
  * separated, ",," for a literal comma, the first item may be a bare value.
  */
 #include "system/options.h"
+#include "translator/exec.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -703,8 +704,25 @@ static OptResult opt_accel(Parser *p, const char *arg)
     if (kv.key[0]) {
         return fail(p, "%s: expected an accelerator name first (tcg or kvm)", p->opt);
     }
+    bool tcg = strcmp(kv.val[0], "tcg") == 0;
     for (size_t i = 1; i < kv.n; i++) {
         const char *k = kv.key[i] ? kv.key[i] : kv.val[i];
+        const char *v = kv.key[i] ? kv.val[i] : "";
+        if (tcg && strcmp(k, "backend") == 0) {
+            if (strcmp(v, "interp") != 0 && strcmp(v, "jit") != 0) {
+                return fail(p, "%s: backend=%s: use jit (the host's code generator) or interp",
+                            p->opt, v);
+            }
+            p->cfg->tcg_interp = strcmp(v, "interp") == 0;
+            continue;
+        }
+        if (tcg && strcmp(k, "check") == 0) {
+            if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+                return fail(p, "%s: check=%s: use on or off", p->opt, v);
+            }
+            p->cfg->tcg_check = strcmp(v, "on") == 0;
+            continue;
+        }
         if (strcmp(k, "thread") == 0 || strcmp(k, "tb-size") == 0 ||
             strcmp(k, "kernel-irqchip") == 0) {
             return fail(p, "not supported yet: -accel %s,%s", kv.val[0], k);
@@ -712,6 +730,50 @@ static OptResult opt_accel(Parser *p, const char *arg)
         return fail(p, "%s: unknown parameter '%s'", p->opt, k);
     }
     return add_accel(p, kv.val[0]);
+}
+
+/* The -d items, QEMU's names where QEMU has the item. */
+static const struct {
+    const char *name;
+    unsigned mask;
+    const char *help;
+} log_items[] = {
+    {"in_asm", LOG_IN_ASM, "guest code of each block translated"},
+    {"op", LOG_OP, "IR of each block before optimization"},
+    {"op_opt", LOG_OP_OPT, "IR after optimization"},
+    {"out_asm", LOG_OUT_ASM, "host code generated"},
+    {"exec", LOG_EXEC, "each block as it runs"},
+    {"cpu", LOG_CPU, "the CPU registers before each block"},
+    {"int", LOG_INT, "interrupts and exceptions"},
+    {"nochain", LOG_NOCHAIN, "do not chain blocks (exec then shows every block)"},
+    {"icount", LOG_ICOUNT, "count guest instructions (no chaining), print the total at exit"},
+};
+
+static OptResult opt_log(Parser *p, const char *arg)
+{
+    const char *s = arg;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        if (n == 4 && strncmp(s, "help", 4) == 0) {
+            fprintf(p->out, "Log items (-d ITEM,ITEM...; -D FILE for the output):\n");
+            for (size_t i = 0; i < sizeof(log_items) / sizeof(log_items[0]); i++) {
+                fprintf(p->out, "  %-8s %s\n", log_items[i].name, log_items[i].help);
+            }
+            return OPT_EXIT;
+        }
+        size_t i;
+        for (i = 0; i < sizeof(log_items) / sizeof(log_items[0]); i++) {
+            if (strlen(log_items[i].name) == n && strncmp(s, log_items[i].name, n) == 0) {
+                break;
+            }
+        }
+        if (i == sizeof(log_items) / sizeof(log_items[0])) {
+            return fail(p, "%s: unknown log item '%.*s' (-d help lists them)", p->opt, (int)n, s);
+        }
+        p->cfg->log_mask |= log_items[i].mask;
+        s += n + (s[n] == ',');
+    }
+    return OPT_OK;
 }
 
 static OptResult opt_enable_kvm(Parser *p, const char *arg)
@@ -825,9 +887,10 @@ static const OptionDef options[] = {
     {"m", "SIZE", opt_m, "RAM size: MiB, or with a suffix K, M, G, T (default 128M)", NULL, 0},
     {"smp", "N", opt_smp, "number of vCPUs (1 for now)", NULL, 0},
     {"cpu", "MODEL", opt_later, "CPU model and features (+feat,-feat)", "CPU models", 0},
-    {"accel", "tcg|kvm", opt_accel,
-     "accelerator; repeat for a fallback order (default tcg). tcg is rx86's translator, kvm the "
-     "host's KVM",
+    {"accel", "tcg[,backend=jit|interp][,check=on]|kvm", opt_accel,
+     "accelerator; repeat for a fallback order (default tcg). tcg is rx86's translator (backend: "
+     "the host's JIT, or the portable IR interpreter; check=on runs every block under both and "
+     "compares), kvm the host's KVM",
      NULL, 0},
     {"enable-kvm", NULL, opt_enable_kvm, "same as -accel kvm", NULL, 0},
     {"no-reboot", NULL, opt_flag, "exit instead of rebooting when the guest resets", NULL,
@@ -875,9 +938,12 @@ static const OptionDef options[] = {
     {"s", NULL, opt_later, "same as -gdb tcp::1234", "the gdb stub", 0},
     {"S", NULL, opt_later, "do not start the CPU until gdb or the monitor says so",
      "the gdb stub and monitor", 0},
-    {"d", "ITEMS", opt_later, "log items: in_asm, op, op_opt, out_asm, exec, cpu, int",
-     "logging comes with the translator", 0},
-    {"D", "FILE", opt_later, "write the -d log to FILE", "logging comes with the translator", 0},
+    {"d", "ITEMS", opt_log,
+     "log items, comma separated: in_asm, op, op_opt, out_asm, exec, cpu, int, nochain, icount "
+     "(-d help)",
+     NULL, 0},
+    {"D", "FILE", opt_string, "write the -d log to FILE (default: stderr)", NULL,
+     offsetof(VmConfig, log_file)},
     /* Information */
     {"h", NULL, opt_help, "this help", NULL, 0},
     {"help", NULL, opt_help, "this help", NULL, 0},

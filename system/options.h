@@ -78,6 +78,13 @@ typedef struct VmConfig {
     bool nodefaults;
     bool no_reboot;
 
+    /* -accel tcg,backend=interp|jit,check=on */
+    bool tcg_interp;
+    bool tcg_check;
+    /* -d ITEMS (LOG_* of translator/exec.h) and -D FILE */
+    unsigned log_mask;
+    const char *log_file;
+
     /* Storage for strings cut out of option values. */
     char strings[8192];
     size_t strings_used;

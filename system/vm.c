@@ -222,15 +222,10 @@ int vm_run(Vm *vm, char *err, size_t errlen)
     const VmConfig *cfg = vm->cfg;
     char why[512] = "";
     for (size_t i = 0; i < cfg->naccels && !vm->accel; i++) {
-        if (cfg->accels[i] == ACCEL_TCG) {
-            snprintf(why, sizeof(why),
-                     "not supported yet: -accel tcg (rx86's CPU emulator is "
-                     "being built; on a host with /dev/kvm use -accel kvm)");
-            continue;
-        }
-        int rc = accel_kvm_ops.init(vm, why, sizeof(why));
+        const AccelOps *ops = cfg->accels[i] == ACCEL_TCG ? &accel_tcg_ops : &accel_kvm_ops;
+        int rc = ops->init(vm, why, sizeof(why));
         if (rc == 0) {
-            vm->accel = &accel_kvm_ops;
+            vm->accel = ops;
         } else if (rc != -ENODEV) {
             snprintf(err, errlen, "%s", why);
             return 1;

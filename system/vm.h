@@ -29,6 +29,7 @@ typedef struct AccelOps {
 } AccelOps;
 
 extern const AccelOps accel_kvm_ops;
+extern const AccelOps accel_tcg_ops;
 
 struct Vm {
     const VmConfig *cfg;

@@ -34,7 +34,9 @@
  * (for QST: tlb_off_write), an exact 64-bit compare: flag bits in an
  * entry's low bits and non-canonical addresses never match. The host
  * address is la + entry[tlb_off_addend]. On a miss the backend calls
- * load_slow/store_slow, which do the whole access, refill the TLB, and
+ * load_slow/store_slow, which do the whole access (load_slow returns the
+ * value zero-extended from its size; the caller sign-extends for
+ * IR_MO_SIGN), refill the TLB, and
  * may raise a guest exception (longjmp) after the backend has written the
  * dirty globals and the instruction's guest PC (at fault_pc) to env.
  */

@@ -33,6 +33,7 @@
 #define LOG_INT 0x20     /* interrupts and exceptions */
 #define LOG_CPU 0x40     /* register dump before each TB (QEMU's format) */
 #define LOG_NOCHAIN 0x80 /* do not chain TBs (so exec shows every TB) */
+#define LOG_ICOUNT 0x100 /* count guest instructions (implies nochain); printed at exit */
 
 typedef struct ExecState {
     /* read by generated code (BackendConfig) */
@@ -49,10 +50,13 @@ typedef struct ExecState {
     uint32_t cur_cflags;  /* cflags of the TB running */
     sigjmp_buf jmp;
     bool check_mode;      /* -accel tcg,check=on: run every TB under both backends, compare */
+    struct ExecCheck *check; /* the checking mode's state (translator/check.c) */
+    size_t env_size;      /* bytes of the CPU state (the checking mode copies it) */
 
     FILE *log;            /* -D file, or stderr */
     unsigned log_mask;    /* LOG_* */
     uint64_t tbs_run;     /* statistics */
+    uint64_t insns_run;   /* guest instructions, counted with LOG_ICOUNT */
 } ExecState;
 
 /* What exec_cpu returns. */
@@ -76,6 +80,18 @@ void exec_kick(ExecState *es);
  * pending and the next TB starts at the current PC). */
 __attribute__((noreturn)) void exec_raise(ExecState *es);
 
+/* The checking mode (translator/check.c): keep the IR of each TB the JIT
+ * compiles (exec_check_keep_ir, at translation), then run a TB through the
+ * interpreter on a copy of the CPU state before the JIT runs it for real,
+ * and compare (exec_check_before / exec_check_after). A mismatch prints both
+ * states and the TB's IR, and ends rx86 with status 3. */
+void exec_check_keep_ir(ExecState *es, TranslationBlock *tb, const IrFunc *f);
+void exec_check_before(ExecState *es, TranslationBlock *tb);
+void exec_check_after(ExecState *es, TranslationBlock *tb, unsigned code);
+/* exec_cpu got control back by longjmp while a checked TB ran. */
+void exec_check_abort(ExecState *es);
+void exec_check_destroy(ExecState *es);
+
 /* Forget every jump cache entry (TLB flushes, mode changes). */
 void exec_jmp_cache_clear(ExecState *es);
 
@@ -95,6 +111,11 @@ int guest_translate(void *env, IrFunc *f, TranslationBlock *tb, unsigned max_ins
 /* Between TBs: deliver a recorded exception, then a pending interrupt if the
  * CPU accepts one now. Returns false if the CPU is halted with nothing to do. */
 bool guest_process_events(void *env);
+/* For the checking mode: the host address of size bytes of plain guest RAM
+ * at linear la for a data access with mmu_idx (write: for a store), or NULL
+ * when they are not plain RAM (MMIO, no translation, a page crossing).
+ * Never raises; may fill the TLB and set accessed/dirty bits. */
+void *guest_ram_ptr(void *env, uint64_t la, unsigned size, unsigned mmu_idx, bool write);
 /* Log the guest state in QEMU's -d cpu format. */
 void guest_dump_state(void *env, FILE *out);
 /* Print the guest instructions of tb (-d in_asm). */
