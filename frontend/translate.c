@@ -1,0 +1,544 @@
+/*
+ * translate.c — guest x86 code to IR: the TB loop (code fetch across at
+ * most two pages, decode, one lifter per instruction) and the ways a TB
+ * ends.
+ *
+ * Which instructions are lifted is the table lift_table below, indexed by
+ * the decoder's instruction id: a deliberate list. An id without an entry
+ * raises #UD and says once on stderr that it is not implemented yet, so a
+ * guest that dies on x87 or SSE shows why. The groups live in lift_*.c.
+ *
+ * A TB ends after a control transfer, after any instruction that may change
+ * the mode flags the TB was translated under (tb->flags), at the instruction
+ * cap, before an instruction that would start a third page (or cannot be
+ * fetched), and after one instruction when single-stepping.
+ */
+#include "frontend/translate_internal.h"
+
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PAGE_SIZE 4096u
+#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
+
+void guest_init_ir(IrFunc *f)
+{
+    static const char *const names[16] = {
+        "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+        "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
+    };
+    for (unsigned i = 0; i < 16; i++) {
+        ir_global(f, IR_I64, (int32_t)(offsetof(CpuState, regs) + 8 * i), names[i]);
+    }
+    ir_global(f, IR_I64, offsetof(CpuState, rip), "rip");
+    ir_global(f, IR_I64, offsetof(CpuState, cc_dst), "cc_dst");
+    ir_global(f, IR_I64, offsetof(CpuState, cc_src), "cc_src");
+    ir_global(f, IR_I64, offsetof(CpuState, cc_src2), "cc_src2");
+    ir_global(f, IR_I32, offsetof(CpuState, cc_op), "cc_op");
+    ir_global(f, IR_I32, offsetof(CpuState, df), "df");
+}
+
+/* ---- the instruction table ---------------------------------------------------- */
+
+#define JCC_ROWS(prefix, fn)                                                                       \
+    [X86_I_##prefix##O] = fn, [X86_I_##prefix##NO] = fn, [X86_I_##prefix##B] = fn,                 \
+    [X86_I_##prefix##AE] = fn, [X86_I_##prefix##E] = fn, [X86_I_##prefix##NE] = fn,                \
+    [X86_I_##prefix##BE] = fn, [X86_I_##prefix##A] = fn, [X86_I_##prefix##S] = fn,                 \
+    [X86_I_##prefix##NS] = fn, [X86_I_##prefix##P] = fn, [X86_I_##prefix##NP] = fn,                \
+    [X86_I_##prefix##L] = fn, [X86_I_##prefix##GE] = fn, [X86_I_##prefix##LE] = fn,                \
+    [X86_I_##prefix##G] = fn
+
+static LiftFn *const lift_table[X86_I_COUNT] = {
+    /* arithmetic and logic (lift_alu.c) */
+    [X86_I_ADD] = lift_arith,
+    [X86_I_OR] = lift_arith,
+    [X86_I_ADC] = lift_arith,
+    [X86_I_SBB] = lift_arith,
+    [X86_I_AND] = lift_arith,
+    [X86_I_SUB] = lift_arith,
+    [X86_I_XOR] = lift_arith,
+    [X86_I_CMP] = lift_arith,
+    [X86_I_TEST] = lift_test,
+    [X86_I_INC] = lift_incdec,
+    [X86_I_DEC] = lift_incdec,
+    [X86_I_NEG] = lift_neg,
+    [X86_I_NOT] = lift_not,
+    [X86_I_MUL] = lift_mul,
+    [X86_I_IMUL] = lift_imul,
+    [X86_I_DIV] = lift_div,
+    [X86_I_IDIV] = lift_div,
+    [X86_I_XADD] = lift_xadd,
+    [X86_I_CMPXCHG] = lift_cmpxchg,
+    [X86_I_CMPXCHG8B] = lift_cmpxchg8b,
+    [X86_I_CMPXCHG16B] = lift_cmpxchg8b,
+    /* moves (lift_mov.c) */
+    [X86_I_MOV] = lift_mov_insn,
+    [X86_I_MOVZX] = lift_movzx,
+    [X86_I_MOVSX] = lift_movsx,
+    [X86_I_MOVSXD] = lift_movsx,
+    [X86_I_LEA] = lift_lea,
+    [X86_I_XCHG] = lift_xchg,
+    [X86_I_BSWAP] = lift_bswap,
+    [X86_I_MOVBE] = lift_movbe,
+    [X86_I_CBW] = lift_cbw,
+    [X86_I_CWDE] = lift_cbw,
+    [X86_I_CDQE] = lift_cbw,
+    [X86_I_CWD] = lift_cwd,
+    [X86_I_CDQ] = lift_cwd,
+    [X86_I_CQO] = lift_cwd,
+    [X86_I_XLATB] = lift_xlat,
+    [X86_I_SALC] = lift_salc,
+    [X86_I_NOP] = lift_nop,
+    [X86_I_PAUSE] = lift_nop,
+    [X86_I_PREFETCH] = lift_nop,
+    [X86_I_PREFETCHW] = lift_nop,
+    [X86_I_PREFETCHWT1] = lift_nop,
+    [X86_I_PREFETCHNTA] = lift_nop,
+    [X86_I_PREFETCHT0] = lift_nop,
+    [X86_I_PREFETCHT1] = lift_nop,
+    [X86_I_PREFETCHT2] = lift_nop,
+    [X86_I_ENDBR32] = lift_nop,
+    [X86_I_ENDBR64] = lift_nop,
+    [X86_I_CLFLUSH] = lift_nop,
+    [X86_I_CLFLUSHOPT] = lift_nop,
+    [X86_I_CLWB] = lift_nop,
+    [X86_I_LFENCE] = lift_fence,
+    [X86_I_MFENCE] = lift_fence,
+    [X86_I_SFENCE] = lift_fence,
+    /* shifts and rotates (lift_shift.c) */
+    [X86_I_SHL] = lift_shift,
+    [X86_I_SAL] = lift_shift,
+    [X86_I_SHR] = lift_shift,
+    [X86_I_SAR] = lift_shift,
+    [X86_I_ROL] = lift_rotate,
+    [X86_I_ROR] = lift_rotate,
+    [X86_I_RCL] = lift_rcx,
+    [X86_I_RCR] = lift_rcx,
+    [X86_I_SHLD] = lift_shxd,
+    [X86_I_SHRD] = lift_shxd,
+    /* bits and conditions (lift_bits.c) */
+    [X86_I_BT] = lift_bt,
+    [X86_I_BTS] = lift_bt,
+    [X86_I_BTR] = lift_bt,
+    [X86_I_BTC] = lift_bt,
+    [X86_I_BSF] = lift_bsf_bsr,
+    [X86_I_BSR] = lift_bsf_bsr,
+    [X86_I_TZCNT] = lift_tzcnt_lzcnt,
+    [X86_I_LZCNT] = lift_tzcnt_lzcnt,
+    [X86_I_POPCNT] = lift_popcnt,
+    JCC_ROWS(SET, lift_setcc),
+    JCC_ROWS(CMOV, lift_cmovcc),
+    /* flags (lift_flags.c) */
+    [X86_I_LAHF] = lift_lahf,
+    [X86_I_SAHF] = lift_sahf,
+    [X86_I_CLC] = lift_flag_op,
+    [X86_I_STC] = lift_flag_op,
+    [X86_I_CMC] = lift_flag_op,
+    [X86_I_CLD] = lift_flag_op,
+    [X86_I_STD] = lift_flag_op,
+    /* control transfers (lift_branch.c) */
+    JCC_ROWS(J, lift_jcc),
+    [X86_I_JMP] = lift_jmp,
+    [X86_I_CALL] = lift_call_insn,
+    [X86_I_RET] = lift_ret,
+    [X86_I_LOOP] = lift_loop,
+    [X86_I_LOOPE] = lift_loop,
+    [X86_I_LOOPNE] = lift_loop,
+    [X86_I_JCXZ] = lift_jcxz,
+    [X86_I_JECXZ] = lift_jcxz,
+    [X86_I_JRCXZ] = lift_jcxz,
+    [X86_I_LJMP] = lift_ljmp,
+    [X86_I_LCALL] = lift_lcall,
+    [X86_I_LRET] = lift_lret,
+    [X86_I_IRET] = lift_iret,
+    [X86_I_IRETD] = lift_iret,
+    [X86_I_IRETQ] = lift_iret,
+    /* the stack (lift_stack.c) */
+    [X86_I_PUSH] = lift_push,
+    [X86_I_POP] = lift_pop,
+    [X86_I_PUSHA] = lift_pusha,
+    [X86_I_PUSHAD] = lift_pusha,
+    [X86_I_POPA] = lift_popa,
+    [X86_I_POPAD] = lift_popa,
+    [X86_I_PUSHF] = lift_pushf,
+    [X86_I_PUSHFD] = lift_pushf,
+    [X86_I_PUSHFQ] = lift_pushf,
+    [X86_I_POPF] = lift_popf,
+    [X86_I_POPFD] = lift_popf,
+    [X86_I_POPFQ] = lift_popf,
+    [X86_I_ENTER] = lift_enter,
+    [X86_I_LEAVE] = lift_leave,
+    /* strings (lift_string.c); MOVSD/CMPSD of map 0F are SSE (see lift_one) */
+    [X86_I_MOVSB] = lift_string,
+    [X86_I_MOVSW] = lift_string,
+    [X86_I_MOVSD] = lift_string,
+    [X86_I_MOVSQ] = lift_string,
+    [X86_I_STOSB] = lift_string,
+    [X86_I_STOSW] = lift_string,
+    [X86_I_STOSD] = lift_string,
+    [X86_I_STOSQ] = lift_string,
+    [X86_I_LODSB] = lift_string,
+    [X86_I_LODSW] = lift_string,
+    [X86_I_LODSD] = lift_string,
+    [X86_I_LODSQ] = lift_string,
+    [X86_I_SCASB] = lift_string,
+    [X86_I_SCASW] = lift_string,
+    [X86_I_SCASD] = lift_string,
+    [X86_I_SCASQ] = lift_string,
+    [X86_I_CMPSB] = lift_string,
+    [X86_I_CMPSW] = lift_string,
+    [X86_I_CMPSD] = lift_string,
+    [X86_I_CMPSQ] = lift_string,
+    [X86_I_INSB] = lift_string,
+    [X86_I_INSW] = lift_string,
+    [X86_I_INSD] = lift_string,
+    [X86_I_OUTSB] = lift_string,
+    [X86_I_OUTSW] = lift_string,
+    [X86_I_OUTSD] = lift_string,
+    /* system (lift_system.c) */
+    [X86_I_INT] = lift_int,
+    [X86_I_INT3] = lift_int,
+    [X86_I_INTO] = lift_int,
+    [X86_I_INT1] = lift_int,
+    [X86_I_HLT] = lift_hlt,
+    [X86_I_CPUID] = lift_cpuid,
+    [X86_I_RDTSC] = lift_rdtsc,
+    [X86_I_RDTSCP] = lift_rdtsc,
+    [X86_I_RDMSR] = lift_msr,
+    [X86_I_WRMSR] = lift_msr,
+    [X86_I_CLTS] = lift_clts,
+    [X86_I_LMSW] = lift_lmsw,
+    [X86_I_SMSW] = lift_smsw,
+    [X86_I_SGDT] = lift_desc_table,
+    [X86_I_SIDT] = lift_desc_table,
+    [X86_I_LGDT] = lift_desc_table,
+    [X86_I_LIDT] = lift_desc_table,
+    [X86_I_LLDT] = lift_lldt_ltr,
+    [X86_I_LTR] = lift_lldt_ltr,
+    [X86_I_SLDT] = lift_sldt_str,
+    [X86_I_STR] = lift_sldt_str,
+    [X86_I_INVLPG] = lift_invlpg,
+    [X86_I_LDS] = lift_lxs,
+    [X86_I_LES] = lift_lxs,
+    [X86_I_LFS] = lift_lxs,
+    [X86_I_LGS] = lift_lxs,
+    [X86_I_LSS] = lift_lxs,
+    [X86_I_CLI] = lift_cli_sti,
+    [X86_I_STI] = lift_cli_sti,
+    [X86_I_IN] = lift_in_out,
+    [X86_I_OUT] = lift_in_out,
+    [X86_I_DAA] = lift_bcd,
+    [X86_I_DAS] = lift_bcd,
+    [X86_I_AAA] = lift_bcd,
+    [X86_I_AAS] = lift_bcd,
+    [X86_I_AAM] = lift_bcd,
+    [X86_I_AAD] = lift_bcd,
+    [X86_I_SWAPGS] = lift_swapgs,
+    [X86_I_WBINVD] = lift_priv_nop,
+    [X86_I_INVD] = lift_priv_nop,
+    [X86_I_UD0] = lift_ud,
+    [X86_I_UD1] = lift_ud,
+    [X86_I_UD2] = lift_ud,
+};
+
+/* Whether the lifter handles in (a legacy-encoded id of the table). */
+static bool lift_is_implemented(const X86Insn *in)
+{
+    if (in->encoding != X86_ENC_LEGACY || lift_table[in->mnem] == NULL) {
+        return false;
+    }
+    /* MOVSD and CMPSD name both string and SSE instructions */
+    if ((in->mnem == X86_I_MOVSD || in->mnem == X86_I_CMPSD) && in->map != X86_MAP_ONE) {
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Said once per id for the whole process: the one piece of file-scope state
+ * of the lifter, a diagnostic for users, shared by all vCPUs on purpose.
+ */
+static _Atomic bool not_implemented_said[X86_I_COUNT];
+
+static void say_not_implemented(const X86Insn *in, uint64_t pc)
+{
+    if (!atomic_exchange(&not_implemented_said[in->mnem], true)) {
+        /* lower case, as the disassembler prints it (VEX/EVEX forms: "vex ...") */
+        char name[32];
+        const char *n = x86_mnem_name(in->mnem);
+        size_t i = 0;
+        for (; n[i] != '\0' && i < sizeof(name) - 1; i++) {
+            name[i] = (char)(n[i] >= 'A' && n[i] <= 'Z' ? n[i] - 'A' + 'a' : n[i]);
+        }
+        name[i] = '\0';
+        fprintf(stderr, "rx86: not implemented yet: %s%s at 0x%" PRIx64 "\n",
+                in->encoding == X86_ENC_LEGACY ? "" : "vex ", name, pc);
+    }
+}
+
+/* ---- ending the TB ---------------------------------------------------------------- */
+
+uint64_t lift_eip_mask(unsigned op_size)
+{
+    return op_size == 2 ? 0xffffu : op_size == 4 ? 0xffffffffu : UINT64_MAX;
+}
+
+uint64_t lift_linear_pc(DisasContext *s, uint64_t eip)
+{
+    uint64_t la = s->cs_base + eip;
+    return s->code64 ? la : (la & 0xffffffffu);
+}
+
+static void emit_exit_tb(DisasContext *s, unsigned code)
+{
+    IrOp *op = ir_emit(s->f, IR_EXIT_TB, IR_I64);
+    op->args[0] = code;
+    s->ended = true;
+}
+
+void lift_goto_eip(DisasContext *s, unsigned slot, uint64_t eip)
+{
+    ir_movi(s->f, G_RIP, eip);
+    if (s->cflags & TB_CF_SINGLE_STEP) {
+        emit_exit_tb(s, IR_EXIT_NOCHAIN);
+        return;
+    }
+    uint64_t la = lift_linear_pc(s, eip);
+    /* Chain only within the pages this TB was translated from: the loop
+     * rechecks the mapping of any other page. */
+    if ((la & PAGE_MASK) == (s->tb->pc & PAGE_MASK) || (la & PAGE_MASK) == (s->pc & PAGE_MASK)) {
+        IrOp *op = ir_emit(s->f, IR_GOTO_TB, IR_I64);
+        op->args[0] = slot;
+    } else {
+        IrTemp t = lift_const(s, la);
+        IrOp *op = ir_emit(s->f, IR_LOOKUP_TB, IR_I64);
+        op->args[0] = t;
+    }
+    s->ended = true;
+}
+
+void lift_jump_indirect(DisasContext *s, IrTemp eip)
+{
+    lift_mov(s, G_RIP, eip);
+    if (s->cflags & TB_CF_SINGLE_STEP) {
+        emit_exit_tb(s, IR_EXIT_NOCHAIN);
+        return;
+    }
+    IrTemp la = eip;
+    if (s->cs_base != 0) {
+        la = lift_op2i(s, IR_ADD, eip, s->cs_base);
+    }
+    if (!s->code64) {
+        la = lift_op1(s, IR_EXT32U, la);
+    }
+    IrOp *op = ir_emit(s->f, IR_LOOKUP_TB, IR_I64);
+    op->args[0] = la;
+    s->ended = true;
+}
+
+void lift_exit_to(DisasContext *s, uint64_t eip)
+{
+    ir_movi(s->f, G_RIP, eip);
+    emit_exit_tb(s, IR_EXIT_NOCHAIN);
+}
+
+void lift_exit_nochain(DisasContext *s)
+{
+    emit_exit_tb(s, IR_EXIT_NOCHAIN);
+}
+
+void lift_raise(DisasContext *s, unsigned vector)
+{
+    lift_call1(s, &helper_raise_exception_desc, lift_const(s, vector));
+    emit_exit_tb(s, IR_EXIT_NOCHAIN);
+}
+
+void lift_raise_err(DisasContext *s, unsigned vector, uint32_t err)
+{
+    lift_call2(s, &helper_raise_exception_err_desc, lift_const(s, vector), lift_const(s, err));
+    emit_exit_tb(s, IR_EXIT_NOCHAIN);
+}
+
+/* ---- code fetch ---------------------------------------------------------------------- */
+
+typedef struct CodePagesSeen {
+    uint64_t linear[2]; /* page addresses, linear */
+    uint64_t phys[2];
+    unsigned n;
+} CodePagesSeen;
+
+/* The physical page of linear page la, adding it as the TB's first or
+ * second page. Returns false when it would be a third page or cannot be
+ * fetched; a fetch fault on a later instruction is forgotten (that
+ * instruction will start the next TB and fault there). */
+static bool code_page(CpuState *env, CodePagesSeen *p, uint64_t la, bool first_insn, uint64_t *phys)
+{
+    for (unsigned i = 0; i < p->n; i++) {
+        if (p->linear[i] == la) {
+            *phys = p->phys[i];
+            return true;
+        }
+    }
+    if (p->n == 2) {
+        return false;
+    }
+    uint64_t cr2 = env->cr[2];
+    uint64_t pa = guest_code_phys(env, la);
+    if (pa == (uint64_t)-1) {
+        if (!first_insn) {
+            env->exception_index = -1;
+            env->cr[2] = cr2;
+        }
+        return false;
+    }
+    p->linear[p->n] = la;
+    p->phys[p->n] = pa & PAGE_MASK;
+    p->n++;
+    *phys = pa & PAGE_MASK;
+    return true;
+}
+
+/* Decode the instruction at linear pc. Returns 1 when decoded, 0 when it
+ * cannot be fetched (or would need a third page). */
+static int fetch_decode(DisasContext *s, CodePagesSeen *pages, uint64_t pc, bool first, X86Insn *in,
+                        X86Mode mode)
+{
+    uint8_t buf[X86_MAX_INSN_LEN];
+    uint64_t page = pc & PAGE_MASK;
+    uint64_t pa;
+    if (!code_page(s->env, pages, page, first, &pa)) {
+        return 0;
+    }
+    size_t n = PAGE_SIZE - (pc & (PAGE_SIZE - 1));
+    if (n > sizeof(buf)) {
+        n = sizeof(buf);
+    }
+    as_read(s->env->mem, pa + (pc & (PAGE_SIZE - 1)), buf, n);
+    if (x86_decode(in, buf, n, mode) != X86_DEC_TRUNCATED) {
+        return 1;
+    }
+    /* The instruction goes on in the next page. */
+    uint64_t next = page + PAGE_SIZE;
+    if (!s->code64) {
+        next &= 0xffffffffu;
+    }
+    if (!code_page(s->env, pages, next, first, &pa)) {
+        return 0;
+    }
+    as_read(s->env->mem, pa, buf + n, sizeof(buf) - n);
+    x86_decode(in, buf, sizeof(buf), mode);
+    return 1;
+}
+
+/* ---- one instruction ----------------------------------------------------------------- */
+
+static void lift_one(DisasContext *s, const X86Insn *in)
+{
+    if (in->status == X86_DEC_UD) {
+        lift_raise(s, EXC_UD);
+        return;
+    }
+    if (in->status == X86_DEC_GP) {
+        lift_raise_err(s, EXC_GP, 0);
+        return;
+    }
+    if (!lift_is_implemented(in)) {
+        say_not_implemented(in, s->pc);
+        lift_raise(s, EXC_UD);
+        return;
+    }
+    lift_table[in->mnem](s, in);
+}
+
+int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_insns)
+{
+    CpuState *env = opaque;
+    DisasContext ctx = {0};
+    DisasContext *s = &ctx;
+    CodePagesSeen pages = {.n = 0};
+    X86Mode mode = tb->flags & HF_CS64   ? X86_MODE_64
+                   : tb->flags & HF_CS32 ? X86_MODE_32
+                                         : X86_MODE_16;
+
+    s->env = env;
+    s->f = f;
+    s->tb = tb;
+    s->flags = tb->flags;
+    s->cflags = tb->cflags;
+    s->code64 = mode == X86_MODE_64;
+    s->cpl = tb->flags & HF_CPL_MASK;
+    s->mmu_idx = s->cpl == 3 ? MMU_USER : (tb->flags & HF_SMAP) ? MMU_KERNEL_SMAP : MMU_KERNEL;
+    s->stack_size = s->code64 ? 8 : (tb->flags & HF_SS32) ? 4 : 2;
+    s->cs_base = tb->cs_base;
+    s->cc_op = CC_OP_DYNAMIC;
+    s->cc_first = IR_NO_TEMP;
+
+    unsigned max = TB_MAX_INSNS;
+    if (max_insns != 0 && max_insns < max) {
+        max = max_insns;
+    }
+    if ((tb->cflags & TB_CF_COUNT_MASK) != 0 && (tb->cflags & TB_CF_COUNT_MASK) < max) {
+        max = tb->cflags & TB_CF_COUNT_MASK;
+    }
+    if (tb->cflags & TB_CF_SINGLE_STEP) {
+        max = 1;
+    }
+
+    uint64_t pc = tb->pc;
+    uint64_t eip = tb->pc - tb->cs_base;
+    if (!s->code64) {
+        eip &= 0xffffffffu;
+    }
+    unsigned icount = 0;
+    uint32_t size = 0;
+    X86Insn insn;
+
+    for (;;) {
+        if (!fetch_decode(s, &pages, pc, icount == 0, &insn, mode)) {
+            if (icount == 0) {
+                return -1;
+            }
+            lift_goto_eip(s, 0, eip);
+            break;
+        }
+        s->insn = &insn;
+        s->pc = pc;
+        s->eip = eip;
+        s->next_eip = eip + insn.length;
+        if (!s->code64) {
+            s->next_eip &= 0xffffffffu;
+        }
+        s->ea = IR_NO_TEMP;
+        s->ended = false;
+        s->end_loop = false;
+
+        IrOp *start = ir_emit(f, IR_INSN_START, IR_I64);
+        start->args[0] = eip;
+        lift_one(s, &insn);
+
+        icount++;
+        size += insn.length;
+        pc = lift_linear_pc(s, s->next_eip);
+        eip = s->next_eip;
+        if (s->ended) {
+            break;
+        }
+        if (s->end_loop) {
+            lift_exit_to(s, eip);
+            break;
+        }
+        if (icount >= max) {
+            lift_goto_eip(s, 0, eip);
+            break;
+        }
+    }
+
+    tb->size = size;
+    tb->icount = icount;
+    tb->page_addr[0] = pages.phys[0];
+    tb->page_addr[1] = pages.n > 1 ? pages.phys[1] : (uint64_t)-1;
+    return 0;
+}

@@ -1,0 +1,1848 @@
+/*
+ * lift_test.c — the lifter (frontend/translate.c, lift_*.c) end to end:
+ * guest code bytes in a small RAM are lifted with guest_translate, checked
+ * with ir_verify, and executed with ir_interpret against a CpuState; the
+ * registers, flags (from the lazy state) and memory are compared with
+ * answers worked out from the SDM.
+ *
+ * A table-driven part runs flag-setting instructions of every size on
+ * edge-case operands and checks all sixteen conditions (SETcc into memory)
+ * against a C model of the flags, both in the same TB as the operation
+ * (the lifter's inline conditions) and after a TB boundary (the generic
+ * path through the flag helpers). The rest are single snippets.
+ *
+ * RX86_LIFT_TEST_OPT=1 runs the optimizer over each TB before executing it.
+ */
+#include "check.h"
+
+#include "frontend/cpu.h"
+#include "frontend/helpers.h"
+#include "softmmu/memory.h"
+#include "translator/ir.h"
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RAM_SIZE (2u << 20)
+#define CODE 0x1000u  /* IP/EIP/RIP of the snippets (CS base 0 unless a test sets it) */
+#define DATA 0x3000u  /* rBX points here in the condition tests */
+#define STACK 0x8000u /* rSP */
+
+static AddressSpace mem;
+static uint8_t *ram;
+static CodePages code_pages;
+static CpuState env;
+static IrFunc func;
+static bool optimize;
+static int mode_bits;
+static uint32_t test_cflags;
+static unsigned tbs_run;
+
+/* ---- the machine ----------------------------------------------------------- */
+
+static void set_mode(int bits)
+{
+    cpu_reset(&env);
+    memset(env.regs, 0, sizeof(env.regs)); /* reset leaves the signature in EDX */
+    mode_bits = bits;
+    for (int i = 0; i < SEG_COUNT; i++) {
+        env.segs[i].base = 0;
+        env.segs[i].selector = 0;
+        env.segs[i].limit = 0xffffffffu;
+    }
+    env.rip = CODE;
+    env.regs[R_ESP] = STACK;
+    env.cr[0] = bits == 16 ? 0 : CR0_PE;
+    env.eflags = EFLAGS_FIXED1;
+    env.cc_op = CC_OP_EFLAGS;
+    env.cc_src = 0;
+    env.df = 1;
+    /* hflags as the mode implies, paging off (code fetch is identity) */
+    if (bits == 16) {
+        env.hflags = 0;
+    } else if (bits == 32) {
+        env.hflags = HF_PE | HF_CS32 | HF_SS32;
+    } else {
+        env.efer = EFER_LME | EFER_LMA;
+        env.hflags = HF_PE | HF_LMA | HF_CS64 | HF_CS32 | HF_SS32;
+    }
+    env.exception_index = -1;
+    tlb_flush_all(&env.tlb);
+    memset(ram, 0, RAM_SIZE);
+    test_cflags = 0;
+}
+
+/* Put hex bytes ("b8 01 00 00 00") at linear address at; returns the count. */
+static unsigned put_hex(uint64_t at, const char *hex)
+{
+    unsigned n = 0;
+    while (*hex) {
+        if (*hex == ' ') {
+            hex++;
+            continue;
+        }
+        unsigned v;
+        if (sscanf(hex, "%2x", &v) != 1) {
+            abort();
+        }
+        ram[at + n++] = (uint8_t)v;
+        hex += 2;
+    }
+    return n;
+}
+
+/* Lift the TB at the current CS:rIP into func. Returns guest_translate's
+ * answer; the IR must verify. */
+static int lift_here(TranslationBlock *tb)
+{
+    memset(tb, 0, sizeof(*tb));
+    tb->cs_base = env.segs[R_CS].base;
+    tb->pc = tb->cs_base + env.rip;
+    tb->flags = env.hflags;
+    tb->cflags = test_cflags;
+    ir_func_reset(&func);
+    int r = guest_translate(&env, &func, tb, 0);
+    if (r == 0) {
+        char err[200];
+        bool ok = ir_verify(&func, err, sizeof(err));
+        CHECK(ok);
+        if (!ok) {
+            fprintf(stderr, "ir_verify: %s\n", err);
+            ir_print(&func, stderr);
+        }
+        if (optimize) {
+            opt_run(&func);
+        }
+    }
+    return r;
+}
+
+/* Run from CS:rIP until rIP reaches end: returns -1 when it did, else the
+ * exception vector raised (or 255 on a runaway). */
+static int run_until(uint64_t end)
+{
+    IrInterpEnv ie = {
+        .env = &env,
+        .load = cpu_load_slow,
+        .store = cpu_store_slow,
+        .fault_pc_offset = offsetof(CpuState, exec.fault_pc),
+    };
+    for (volatile unsigned steps = 0; steps < 2000; steps++) {
+        if (env.rip == end) {
+            return -1;
+        }
+        TranslationBlock tb;
+        if (lift_here(&tb) < 0) {
+            return env.exception_index;
+        }
+        if (sigsetjmp(env.exec.jmp, 1) != 0) {
+            return env.exception_index;
+        }
+        uint64_t lookup = 0;
+        ir_interpret(func.ops, func.nops, func.temps, func.ntemps, &ie, &lookup);
+        tbs_run++;
+    }
+    return 255;
+}
+
+/* Place the snippet at CODE and run it to its end. A JMP +0 after it ends
+ * the last TB there (the lifter cannot know where a snippet ends); a run
+ * that completes leaves rIP after that JMP. */
+static int run(const char *hex)
+{
+    unsigned n = put_hex(env.segs[R_CS].base + CODE, hex);
+    put_hex(env.segs[R_CS].base + CODE + n, "eb 00");
+    env.rip = CODE;
+    return run_until(CODE + n + 2);
+}
+
+static uint64_t flags(void)
+{
+    return helper_cc_compute_all(&env, env.cc_op, env.cc_dst, env.cc_src, env.cc_src2);
+}
+
+static uint64_t rd(uint64_t pa, unsigned size)
+{
+    uint64_t v = 0;
+    memcpy(&v, ram + pa, size);
+    return v;
+}
+
+static void wr(uint64_t pa, uint64_t v, unsigned size)
+{
+    memcpy(ram + pa, &v, size);
+}
+
+#define CF EFLAGS_CF
+#define PF EFLAGS_PF
+#define AF EFLAGS_AF
+#define ZF EFLAGS_ZF
+#define SF EFLAGS_SF
+#define OF EFLAGS_OF
+#define ARITH (CF | PF | AF | ZF | SF | OF)
+
+/* ---- a C model of the flags (SDM Vol. 1 3.4.3, Appendix A) -------------------- */
+
+static uint64_t mask_of(unsigned size)
+{
+    return size == 8 ? UINT64_MAX : (1ull << (size * 8)) - 1;
+}
+
+static uint64_t szp(uint64_t r, unsigned size)
+{
+    uint64_t f = 0;
+    r &= mask_of(size);
+    if (r == 0) {
+        f |= ZF;
+    }
+    if ((r >> (size * 8 - 1)) & 1) {
+        f |= SF;
+    }
+    if (!__builtin_parityll(r & 0xff)) {
+        f |= PF;
+    }
+    return f;
+}
+
+static uint64_t ref_add(uint64_t a, uint64_t b, uint64_t cin, unsigned size, uint64_t *res)
+{
+    uint64_t m = mask_of(size);
+    a &= m;
+    b &= m;
+    uint64_t r = (a + b + cin) & m;
+    uint64_t f = szp(r, size);
+    if (r < a || (cin && r == a)) {
+        f |= CF;
+    }
+    if (((a ^ r) & (b ^ r)) >> (size * 8 - 1) & 1) {
+        f |= OF;
+    }
+    if ((a ^ b ^ r) & 0x10) {
+        f |= AF;
+    }
+    *res = r;
+    return f;
+}
+
+static uint64_t ref_sub(uint64_t a, uint64_t b, uint64_t bin, unsigned size, uint64_t *res)
+{
+    uint64_t m = mask_of(size);
+    a &= m;
+    b &= m;
+    uint64_t r = (a - b - bin) & m;
+    uint64_t f = szp(r, size);
+    if (a < b || (bin && a == b)) {
+        f |= CF;
+    }
+    if (((a ^ b) & (a ^ r)) >> (size * 8 - 1) & 1) {
+        f |= OF;
+    }
+    if ((a ^ b ^ r) & 0x10) {
+        f |= AF;
+    }
+    *res = r;
+    return f;
+}
+
+static bool ref_cond(unsigned cc, uint64_t f)
+{
+    bool r;
+    bool sf = f & SF, of = f & OF;
+    switch (cc >> 1) {
+    case 0:
+        r = of;
+        break;
+    case 1:
+        r = f & CF;
+        break;
+    case 2:
+        r = f & ZF;
+        break;
+    case 3:
+        r = f & (CF | ZF);
+        break;
+    case 4:
+        r = sf;
+        break;
+    case 5:
+        r = f & PF;
+        break;
+    case 6:
+        r = sf != of;
+        break;
+    default:
+        r = (f & ZF) || sf != of;
+        break;
+    }
+    return (cc & 1) ? !r : r;
+}
+
+/* The flags each condition reads. */
+static uint64_t cond_needs(unsigned cc)
+{
+    static const uint64_t needs[8] = {OF, CF, ZF, CF | ZF, SF, PF, SF | OF, ZF | SF | OF};
+    return needs[cc >> 1];
+}
+
+/* ---- the condition table ------------------------------------------------------ */
+
+enum {
+    T_ADD,
+    T_ADC,
+    T_SUB,
+    T_SBB,
+    T_CMP,
+    T_AND,
+    T_OR,
+    T_XOR,
+    T_INC,
+    T_DEC,
+    T_NEG,
+    T_SHL1,
+    T_SHR1,
+    T_SAR1,
+    T_IMUL,
+    T_TEST,
+    T_COUNT
+};
+
+static const char *const t_names[T_COUNT] = {
+    "add", "adc", "sub", "sbb",  "cmp",  "and",  "or",   "xor",
+    "inc", "dec", "neg", "shl1", "shr1", "sar1", "imul", "test",
+};
+
+/* Encoding of "op a-reg, d-reg" (or "op a-reg") at size: appends hex. */
+static void enc_op(char *out, unsigned t, unsigned size)
+{
+    char pfx[8] = "";
+    bool want66 = (size == 2 && mode_bits != 16) || (size == 4 && mode_bits == 16);
+    if (want66) {
+        strcat(pfx, "66 ");
+    }
+    if (size == 8) {
+        strcat(pfx, "48 ");
+    }
+    bool b = size == 1;
+    const char *body;
+    switch (t) {
+    case T_ADD:
+        body = b ? "00 d0" : "01 d0";
+        break;
+    case T_ADC:
+        body = b ? "10 d0" : "11 d0";
+        break;
+    case T_SUB:
+        body = b ? "28 d0" : "29 d0";
+        break;
+    case T_SBB:
+        body = b ? "18 d0" : "19 d0";
+        break;
+    case T_CMP:
+        body = b ? "38 d0" : "39 d0";
+        break;
+    case T_AND:
+        body = b ? "20 d0" : "21 d0";
+        break;
+    case T_OR:
+        body = b ? "08 d0" : "09 d0";
+        break;
+    case T_XOR:
+        body = b ? "30 d0" : "31 d0";
+        break;
+    case T_INC:
+        body = b ? "fe c0" : "ff c0";
+        break;
+    case T_DEC:
+        body = b ? "fe c8" : "ff c8";
+        break;
+    case T_NEG:
+        body = b ? "f6 d8" : "f7 d8";
+        break;
+    case T_SHL1:
+        body = b ? "d0 e0" : "d1 e0";
+        break;
+    case T_SHR1:
+        body = b ? "d0 e8" : "d1 e8";
+        break;
+    case T_SAR1:
+        body = b ? "d0 f8" : "d1 f8";
+        break;
+    case T_IMUL:
+        body = "0f af c2";
+        break;
+    default:
+        body = b ? "84 d0" : "85 d0";
+        break;
+    }
+    sprintf(out, "%s%s", pfx, body);
+}
+
+/* The model: result in *res (NULL-able when no write), defined flags in *def. */
+static uint64_t ref_op(unsigned t, uint64_t a, uint64_t d, uint64_t cin, unsigned size,
+                       uint64_t *res, uint64_t *def)
+{
+    uint64_t m = mask_of(size), r = a, f;
+    unsigned bits = size * 8;
+    *def = ARITH;
+    switch (t) {
+    case T_ADD:
+        f = ref_add(a, d, 0, size, &r);
+        break;
+    case T_ADC:
+        f = ref_add(a, d, cin, size, &r);
+        break;
+    case T_SUB:
+        f = ref_sub(a, d, 0, size, &r);
+        break;
+    case T_SBB:
+        f = ref_sub(a, d, cin, size, &r);
+        break;
+    case T_CMP:
+        f = ref_sub(a, d, 0, size, &r);
+        r = a;
+        break;
+    case T_AND:
+    case T_TEST:
+        r = a & d & m;
+        f = szp(r, size);
+        *def = ARITH & ~AF;
+        if (t == T_TEST) {
+            r = a;
+        }
+        break;
+    case T_OR:
+        r = (a | d) & m;
+        f = szp(r, size);
+        *def = ARITH & ~AF;
+        break;
+    case T_XOR:
+        r = (a ^ d) & m;
+        f = szp(r, size);
+        *def = ARITH & ~AF;
+        break;
+    case T_INC:
+        f = (ref_add(a, 1, 0, size, &r) & ~CF) | cin;
+        break;
+    case T_DEC:
+        f = (ref_sub(a, 1, 0, size, &r) & ~CF) | cin;
+        break;
+    case T_NEG:
+        f = ref_sub(0, a, 0, size, &r);
+        break;
+    case T_SHL1:
+        r = (a << 1) & m;
+        f = szp(r, size) | ((a >> (bits - 1)) & 1);
+        if (((r >> (bits - 1)) & 1) != (f & CF)) {
+            f |= OF;
+        }
+        *def = ARITH & ~AF;
+        break;
+    case T_SHR1:
+        r = (a & m) >> 1;
+        f = szp(r, size) | (a & 1);
+        if ((a >> (bits - 1)) & 1) {
+            f |= OF;
+        }
+        *def = ARITH & ~AF;
+        break;
+    case T_SAR1: {
+        uint64_t sa = a & m;
+        r = ((sa >> 1) | (sa & (1ull << (bits - 1)))) & m;
+        f = szp(r, size) | (a & 1);
+        *def = ARITH & ~AF;
+        break;
+    }
+    default: { /* IMUL r, r: CF = OF = the product does not fit */
+        __int128 sa = (__int128)(int64_t)(a << (64 - bits)) >> (64 - bits);
+        __int128 sd = (__int128)(int64_t)(d << (64 - bits)) >> (64 - bits);
+        __int128 p = sa * sd;
+        r = (uint64_t)p & m;
+        __int128 back = (__int128)(int64_t)(r << (64 - bits)) >> (64 - bits);
+        f = back != p ? (CF | OF) : 0;
+        *def = CF | OF;
+        break;
+    }
+    }
+    *res = r & m;
+    return f;
+}
+
+static const uint64_t operands[][2] = {
+    {0, 0},
+    {1, 2},
+    {2, 1},
+    {5, 5},
+    {~0ull, 1},
+    {0x7f, 1},
+    {0x80, 1},
+    {0x80, 0x80},
+    {0x7fff, 0x7fff},
+    {0x8000, 1},
+    {0x7fffffff, 1},
+    {0x80000000, 0xffffffff},
+    {0x7fffffffffffffff, 1},
+    {0x8000000000000000, 0x8000000000000000},
+    {0x12345678, 0x9abcdef0},
+    {0xff, 0x0f},
+    {0x100, 0x200},
+    {0x3, 0xfffffffffffffffd},
+};
+
+/* One operation at one size on one pair, conditions read inline (split =
+ * false) or after a TB boundary (split = true: JMP +0). */
+static void cond_case(unsigned t, unsigned size, uint64_t a, uint64_t d, uint64_t cin, bool split)
+{
+    char code[400], op[40];
+    unsigned n = 0;
+    if (t == T_IMUL && size == 1) {
+        return;
+    }
+    /* set CF (for ADC/SBB/INC/DEC) with STC or CLC first */
+    n += (unsigned)sprintf(code + n, "%s ", cin ? "f9" : "f8");
+    enc_op(op, t, size);
+    n += (unsigned)sprintf(code + n, "%s ", op);
+    if (split) {
+        n += (unsigned)sprintf(code + n, "eb 00 ");
+    }
+    for (unsigned cc = 0; cc < 16; cc++) {
+        /* setcc [rBX + cc]: ModRM 47 is [bx]+disp8 in 16-bit addressing */
+        n += (unsigned)sprintf(code + n, "0f %02x %s %02x ", 0x90 + cc,
+                               mode_bits == 16 ? "47" : "43", cc);
+    }
+    set_mode(mode_bits);
+    env.regs[R_EAX] = a;
+    env.regs[R_EDX] = d;
+    env.regs[R_EBX] = DATA;
+    memset(ram + DATA, 0xcc, 16);
+    int exc = run(code);
+    CHECK_EQ(exc, -1);
+
+    uint64_t res, def;
+    uint64_t want = ref_op(t, a, d, cin, size, &res, &def);
+    uint64_t got = flags();
+    uint64_t m = mask_of(size);
+    if (((got ^ want) & def) != 0 || (env.regs[R_EAX] & m) != res) {
+        fprintf(stderr,
+                "  %s size %u a=%#llx d=%#llx cin=%llu split=%d: flags %#llx want %#llx "
+                "(mask %#llx), rax %#llx want %#llx\n",
+                t_names[t], size, (unsigned long long)a, (unsigned long long)d,
+                (unsigned long long)cin, split, (unsigned long long)got, (unsigned long long)want,
+                (unsigned long long)def, (unsigned long long)env.regs[R_EAX],
+                (unsigned long long)res);
+    }
+    CHECK_EQ(got & def, want & def);
+    CHECK_EQ(env.regs[R_EAX] & m, res);
+    for (unsigned cc = 0; cc < 16; cc++) {
+        if ((cond_needs(cc) & def) != cond_needs(cc)) {
+            continue;
+        }
+        uint8_t v = ram[DATA + cc];
+        if (v != (ref_cond(cc, want) ? 1 : 0)) {
+            fprintf(stderr, "  %s size %u a=%#llx d=%#llx split=%d: cond %u is %u\n", t_names[t],
+                    size, (unsigned long long)a, (unsigned long long)d, split, cc, v);
+        }
+        CHECK_EQ(v, ref_cond(cc, want) ? 1 : 0);
+    }
+}
+
+static void test_conditions(int bits)
+{
+    mode_bits = bits;
+    for (unsigned t = 0; t < T_COUNT; t++) {
+        for (unsigned size = 1; size <= 8; size *= 2) {
+            if (size == 8 && bits != 64) {
+                continue;
+            }
+            for (size_t i = 0; i < sizeof(operands) / sizeof(operands[0]); i++) {
+                uint64_t m = mask_of(size);
+                uint64_t a = operands[i][0] & m, d = operands[i][1] & m;
+                cond_case(t, size, a, d, i & 1, false);
+                cond_case(t, size, a, d, i & 1, true);
+            }
+        }
+    }
+}
+
+/* ---- snippets --------------------------------------------------------------------- */
+
+static void test_add_sub(void)
+{
+    set_mode(32);
+    /* mov eax, 0x7fffffff; add eax, 1: OF and SF (SDM ADD) */
+    CHECK_EQ(run("b8 ff ff ff 7f 83 c0 01"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x80000000u);
+    CHECK_EQ(flags() & (OF | SF | ZF | CF | AF | PF), OF | SF | AF | PF);
+
+    /* mov eax, 1; sub eax, 2: borrow */
+    set_mode(32);
+    CHECK_EQ(run("b8 01 00 00 00 83 e8 02"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0xffffffffu);
+    CHECK_EQ(flags() & (OF | SF | ZF | CF), SF | CF);
+
+    /* 64-bit add with carry across: rax:rdx += rbx:rcx */
+    set_mode(64);
+    env.regs[R_EAX] = ~0ull;
+    env.regs[R_EDX] = 5;
+    env.regs[R_EBX] = 1;
+    env.regs[R_ECX] = 10;
+    CHECK_EQ(run("48 01 d8 48 11 ca"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(env.regs[R_EDX], 16);
+    CHECK_EQ(flags() & CF, 0);
+
+    /* 128-bit subtract: 0:0 - 0:1 borrows through SBB */
+    set_mode(64);
+    env.regs[R_EAX] = 0;
+    env.regs[R_EDX] = 0;
+    env.regs[R_EBX] = 1;
+    env.regs[R_ECX] = 0;
+    CHECK_EQ(run("48 29 d8 48 19 ca"), -1);
+    CHECK_EQ(env.regs[R_EAX], ~0ull);
+    CHECK_EQ(env.regs[R_EDX], ~0ull);
+    CHECK_EQ(flags() & (CF | SF), CF | SF);
+
+    /* xor eax, eax in 64-bit mode clears all of rax; ZF */
+    set_mode(64);
+    env.regs[R_EAX] = 0x1234567812345678;
+    CHECK_EQ(run("31 c0"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(flags() & (ZF | CF | OF | SF), ZF);
+
+    /* add to memory: [ebx] += eax; flags after the store */
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    env.regs[R_EAX] = 0x10;
+    wr(DATA, 0xfffffff8, 4);
+    CHECK_EQ(run("01 03"), -1);
+    CHECK_EQ(rd(DATA, 4), 8);
+    CHECK_EQ(flags() & (CF | ZF), CF);
+
+    /* lock add [ebx], 1 works; lock add eax, 1 is #UD */
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    wr(DATA, 41, 4);
+    CHECK_EQ(run("f0 83 03 01"), -1);
+    CHECK_EQ(rd(DATA, 4), 42);
+    set_mode(32);
+    CHECK_EQ(run("f0 83 c0 01"), EXC_UD);
+    CHECK_EQ(env.rip, CODE);
+
+    /* inc keeps CF: stc; inc eax */
+    set_mode(32);
+    env.regs[R_EAX] = 0xffffffff;
+    CHECK_EQ(run("f9 40"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(flags() & (CF | ZF), CF | ZF);
+
+    /* neg: CF = (operand != 0) */
+    set_mode(32);
+    env.regs[R_ECX] = 5;
+    CHECK_EQ(run("f7 d9"), -1);
+    CHECK_EQ(env.regs[R_ECX], 0xfffffffbu);
+    CHECK_EQ(flags() & CF, CF);
+    set_mode(32);
+    env.regs[R_ECX] = 0;
+    CHECK_EQ(run("f7 d9"), -1);
+    CHECK_EQ(flags() & (CF | ZF), ZF);
+
+    /* not: no flags; 16-bit operand keeps the upper half */
+    set_mode(32);
+    env.regs[R_EAX] = 0x12340f0f;
+    CHECK_EQ(run("66 f7 d0"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x1234f0f0);
+}
+
+static void test_partial_registers(void)
+{
+    set_mode(32);
+    /* mov eax, 0x11223344; mov ah, 0x55; mov al, 0x66 */
+    CHECK_EQ(run("b8 44 33 22 11 b4 55 b0 66"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x11225566);
+    /* mov ax, 0xbeef keeps bits 16..31 */
+    CHECK_EQ(run("66 b8 ef be"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x1122beef);
+    /* xchg ah, al */
+    CHECK_EQ(run("86 e0"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x1122efbe);
+    /* add bh, cl with bh = 0xff, cl = 1: carry, bh = 0 */
+    env.regs[R_EBX] = 0xff00;
+    env.regs[R_ECX] = 1;
+    CHECK_EQ(run("00 cf"), -1);
+    CHECK_EQ(env.regs[R_EBX], 0);
+    CHECK_EQ(flags() & (CF | ZF), CF | ZF);
+
+    set_mode(64);
+    env.regs[R_EAX] = ~0ull;
+    /* mov eax, 1 zero-extends */
+    CHECK_EQ(run("b8 01 00 00 00"), -1);
+    CHECK_EQ(env.regs[R_EAX], 1);
+    /* mov ax, 2 keeps the rest; mov rax imm64 */
+    env.regs[R_EAX] = 0x1111111111111111;
+    CHECK_EQ(run("66 b8 02 00"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x1111111111110002);
+    CHECK_EQ(run("48 b8 88 77 66 55 44 33 22 11"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x1122334455667788);
+    /* mov sil, 0x12 (REX: sil, not dh) */
+    env.regs[R_ESI] = 0xabcd;
+    env.regs[R_EDX] = 0;
+    CHECK_EQ(run("40 b6 12"), -1);
+    CHECK_EQ(env.regs[R_ESI], 0xab12);
+    CHECK_EQ(env.regs[R_EDX], 0);
+    /* mov r9b, 0x34; mov r10w, 0x5678 */
+    env.regs[R_R9] = 0xffff;
+    env.regs[R_R10] = 0xffffffff;
+    CHECK_EQ(run("41 b1 34 66 41 ba 78 56"), -1);
+    CHECK_EQ(env.regs[R_R9], 0xff34);
+    CHECK_EQ(env.regs[R_R10], 0xffff5678);
+    /* add r8d, 1 zero-extends r8 */
+    env.regs[R_R8] = 0xffffffff00000001;
+    CHECK_EQ(run("41 83 c0 01"), -1);
+    CHECK_EQ(env.regs[R_R8], 2);
+}
+
+static void test_addressing(void)
+{
+    /* 16-bit: mov ax, [bx+si+0x10] wraps at 64 KiB */
+    set_mode(16);
+    env.regs[R_EBX] = 0xfff0;
+    env.regs[R_ESI] = 0x20;
+    wr(0x20, 0x1234, 2);
+    CHECK_EQ(run("8b 40 10"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 0x1234);
+
+    /* with a DS base (HF_ADDSEG): linear = base + offset */
+    set_mode(16);
+    env.segs[R_DS].base = 0x20000;
+    env.hflags |= HF_ADDSEG;
+    env.regs[R_EBX] = 0x10;
+    wr(0x20010, 0xbeef, 2);
+    CHECK_EQ(run("8b 07"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 0xbeef);
+    /* an ES override */
+    set_mode(16);
+    env.segs[R_ES].base = 0x30000;
+    env.hflags |= HF_ADDSEG;
+    env.regs[R_EBX] = 0x10;
+    wr(0x30010, 0xcafe, 2);
+    CHECK_EQ(run("26 8b 07"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 0xcafe);
+    /* bp-based addressing defaults to SS */
+    set_mode(16);
+    env.segs[R_SS].base = 0x40000;
+    env.hflags |= HF_ADDSEG;
+    env.regs[R_EBP] = 0x100;
+    wr(0x40102, 0x5a5a, 2);
+    CHECK_EQ(run("8b 46 02"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 0x5a5a);
+
+    /* 32-bit: [ebx+ecx*4+8] */
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    env.regs[R_ECX] = 3;
+    wr(DATA + 20, 0xdeadbeef, 4);
+    CHECK_EQ(run("8b 44 8b 08"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0xdeadbeef);
+    /* moffs: mov eax, [0x3010]; mov [0x3020], al */
+    set_mode(32);
+    wr(0x3010, 0x11223344, 4);
+    CHECK_EQ(run("a1 10 30 00 00 a2 20 30 00 00"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x11223344);
+    CHECK_EQ(rd(0x3020, 1), 0x44);
+
+    /* 64-bit RIP-relative: mov rax, [rip+0x100] at CODE, 7 bytes long */
+    set_mode(64);
+    wr(CODE + 7 + 0x100, 0x0123456789abcdef, 8);
+    CHECK_EQ(run("48 8b 05 00 01 00 00"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x0123456789abcdef);
+    /* FS base applies in 64-bit mode, DS base does not */
+    set_mode(64);
+    env.segs[R_FS].base = 0x50000;
+    env.segs[R_DS].base = 0x60000;
+    env.regs[R_EBX] = 0x8;
+    wr(0x50008, 0x77, 8);
+    wr(0x8, 0x66, 8);
+    CHECK_EQ(run("64 48 8b 03 48 8b 0b"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x77);
+    CHECK_EQ(env.regs[R_ECX], 0x66);
+    /* 67: 32-bit address in 64-bit mode wraps */
+    set_mode(64);
+    env.regs[R_EBX] = 0xfffffffffffffff0;
+    wr(0x10, 0x99, 4);
+    CHECK_EQ(run("67 8b 43 20"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x99);
+
+    /* LEA */
+    set_mode(32);
+    env.regs[R_EBX] = 0x1000;
+    env.regs[R_ECX] = 0x10;
+    CHECK_EQ(run("8d 44 8b 08"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x1048);
+    set_mode(16);
+    env.regs[R_EBX] = 0xffff;
+    env.regs[R_ESI] = 2;
+    CHECK_EQ(run("8d 00"), -1); /* lea ax, [bx+si] wraps */
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 1);
+    set_mode(64);
+    env.regs[R_EBX] = 0xffffffff;
+    CHECK_EQ(run("48 8d 43 01 8d 4b 01"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x100000000);
+    CHECK_EQ(env.regs[R_ECX], 0);
+}
+
+static void test_stack(void)
+{
+    /* 16-bit: push ax moves SP by 2, pop into cx */
+    set_mode(16);
+    env.regs[R_EAX] = 0xabcd;
+    CHECK_EQ(run("50"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 2);
+    CHECK_EQ(rd(STACK - 2, 2), 0xabcd);
+    CHECK_EQ(run("59"), -1);
+    CHECK_EQ(env.regs[R_ECX] & 0xffff, 0xabcd);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    /* SP wraps at 64 KiB with a 16-bit stack */
+    set_mode(16);
+    env.regs[R_ESP] = 0;
+    env.regs[R_EAX] = 0x4321;
+    CHECK_EQ(run("50"), -1);
+    CHECK_EQ(env.regs[R_ESP], 0xfffe);
+    CHECK_EQ(rd(0xfffe, 2), 0x4321);
+    /* 66 push eax in 16-bit code: 4 bytes */
+    set_mode(16);
+    env.regs[R_EAX] = 0x12345678;
+    CHECK_EQ(run("66 50"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 4);
+    CHECK_EQ(rd(STACK - 4, 4), 0x12345678);
+
+    /* 32-bit: push imm8 sign-extends; push esp pushes the old value */
+    set_mode(32);
+    CHECK_EQ(run("6a ff 54"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 8);
+    CHECK_EQ(rd(STACK - 4, 4), 0xffffffff);
+    CHECK_EQ(rd(STACK - 8, 4), STACK - 4);
+    /* pop esp: esp = the popped value */
+    set_mode(32);
+    wr(STACK, 0x6000, 4);
+    CHECK_EQ(run("5c"), -1);
+    CHECK_EQ(env.regs[R_ESP], 0x6000);
+    /* pop [esp+4] uses the incremented esp (SDM POP) */
+    set_mode(32);
+    wr(STACK, 0xaaaa5555, 4);
+    CHECK_EQ(run("8f 44 24 04"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK + 4);
+    CHECK_EQ(rd(STACK + 8, 4), 0xaaaa5555);
+    /* push [mem] and push imm32 */
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    wr(DATA, 0x31415926, 4);
+    CHECK_EQ(run("ff 33 68 78 56 34 12"), -1);
+    CHECK_EQ(rd(STACK - 4, 4), 0x31415926);
+    CHECK_EQ(rd(STACK - 8, 4), 0x12345678);
+
+    /* 64-bit: push rax is 8 bytes, 66 push ax 2 bytes, push imm32 sign-extends */
+    set_mode(64);
+    env.regs[R_EAX] = 0x1122334455667788;
+    CHECK_EQ(run("50"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 8);
+    CHECK_EQ(rd(STACK - 8, 8), 0x1122334455667788);
+    CHECK_EQ(run("66 50"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 10);
+    CHECK_EQ(run("66 58 41 5f"), -1); /* pop ax; pop r15 */
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    CHECK_EQ(env.regs[R_R15], 0x1122334455667788);
+    set_mode(64);
+    CHECK_EQ(run("68 00 00 00 80"), -1);
+    CHECK_EQ(rd(STACK - 8, 8), 0xffffffff80000000);
+
+    /* PUSHA/POPA (32-bit) */
+    set_mode(32);
+    for (unsigned i = 0; i < 8; i++) {
+        if (i != R_ESP) {
+            env.regs[i] = 0x100 + i;
+        }
+    }
+    CHECK_EQ(run("60"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 32);
+    CHECK_EQ(rd(STACK - 4, 4), 0x100);  /* eax */
+    CHECK_EQ(rd(STACK - 20, 4), STACK); /* the original esp */
+    CHECK_EQ(rd(STACK - 32, 4), 0x107); /* edi */
+    for (unsigned i = 0; i < 8; i++) {
+        if (i != R_ESP) {
+            env.regs[i] = 0;
+        }
+    }
+    wr(STACK - 20, 0x1234, 4); /* ignored by POPA */
+    CHECK_EQ(run("61"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    CHECK_EQ(env.regs[R_EAX], 0x100);
+    CHECK_EQ(env.regs[R_EDI], 0x107);
+    CHECK_EQ(env.regs[R_EBP], 0x105);
+
+    /* PUSHA in 16-bit code */
+    set_mode(16);
+    env.regs[R_EAX] = 0x11;
+    env.regs[R_EDI] = 0x77;
+    CHECK_EQ(run("60"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 16);
+    CHECK_EQ(rd(STACK - 2, 2), 0x11);
+    CHECK_EQ(rd(STACK - 16, 2), 0x77);
+
+    /* LEAVE: esp = ebp; pop ebp */
+    set_mode(32);
+    env.regs[R_EBP] = 0x7000;
+    wr(0x7000, 0x7100, 4);
+    CHECK_EQ(run("c9"), -1);
+    CHECK_EQ(env.regs[R_ESP], 0x7004);
+    CHECK_EQ(env.regs[R_EBP], 0x7100);
+
+    /* push/pop segment registers: push ds stores the selector */
+    set_mode(32);
+    env.segs[R_DS].selector = 0x2b;
+    CHECK_EQ(run("1e"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 4);
+    CHECK_EQ(rd(STACK - 4, 2), 0x2b);
+}
+
+static void test_branches(void)
+{
+    /* sum 1..10 with dec/jnz */
+    set_mode(32);
+    CHECK_EQ(run("b9 0a 00 00 00 31 c0 01 c8 49 75 fb"), -1);
+    CHECK_EQ(env.regs[R_EAX], 55);
+    CHECK_EQ(env.regs[R_ECX], 0);
+
+    /* call/ret: 0: call 7; 5: jmp a; 7: inc eax; 8: ret; 9: nop */
+    set_mode(32);
+    env.regs[R_EAX] = 1;
+    CHECK_EQ(run("e8 02 00 00 00 eb 03 40 c3 90"), -1);
+    CHECK_EQ(env.regs[R_EAX], 2);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    CHECK_EQ(rd(STACK - 4, 4), CODE + 5);
+    /* 64-bit call pushes 8 bytes */
+    set_mode(64);
+    CHECK_EQ(run("e8 02 00 00 00 eb 03 40 c3 90"), -1); /* 40 is a REX there: rex; ret */
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    CHECK_EQ(rd(STACK - 8, 8), CODE + 5);
+    /* 16-bit call pushes 2 bytes */
+    set_mode(16);
+    CHECK_EQ(run("e8 02 00 eb 02 c3 90"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    CHECK_EQ(rd(STACK - 2, 2), CODE + 3);
+
+    /* ret imm16 releases the arguments */
+    set_mode(32);
+    CHECK_EQ(run("6a 01 6a 02 e8 02 00 00 00 eb 03 c2 08 00"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+
+    /* indirect: jmp eax; call [ebx] */
+    set_mode(32);
+    env.regs[R_EAX] = CODE + 5;
+    CHECK_EQ(run("ff e0 90 90 90 41"), -1); /* jmp eax skips the NOPs; inc ecx */
+    CHECK_EQ(env.regs[R_ECX], 1);
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    wr(DATA, CODE + 4, 4);
+    /* 0: call [ebx] (to 4); 2: jmp 5 (the end); 4: ret */
+    CHECK_EQ(run("ff 13 eb 01 c3"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+
+    /* loop by address size: 67 loop in 32-bit code counts in CX */
+    set_mode(32);
+    env.regs[R_ECX] = 0x10001;
+    CHECK_EQ(run("67 e2 fd"), -1); /* loop to itself while cx != 0 */
+    CHECK_EQ(env.regs[R_ECX], 0x10000);
+    set_mode(32);
+    env.regs[R_ECX] = 3;
+    env.regs[R_EAX] = 0;
+    CHECK_EQ(run("40 e2 fd"), -1); /* inc eax; loop */
+    CHECK_EQ(env.regs[R_EAX], 3);
+    CHECK_EQ(env.regs[R_ECX], 0);
+    /* 16-bit loop with cx */
+    set_mode(16);
+    env.regs[R_ECX] = 0xabcd0002;
+    env.regs[R_EAX] = 0;
+    CHECK_EQ(run("40 e2 fd"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 2);
+    CHECK_EQ(env.regs[R_ECX], 0xabcd0000);
+    /* loope stops when ZF clears: cmp eax, 2 inside */
+    set_mode(32);
+    env.regs[R_ECX] = 10;
+    env.regs[R_EAX] = 0;
+    CHECK_EQ(run("40 39 c0 e1 fb"), -1); /* inc eax; cmp eax, eax; loope: ZF stays 1 */
+    CHECK_EQ(env.regs[R_ECX], 0);
+    CHECK_EQ(env.regs[R_EAX], 10);
+    set_mode(32);
+    env.regs[R_ECX] = 10;
+    env.regs[R_EAX] = 0;
+    CHECK_EQ(run("40 83 f8 03 e0 fa"), -1); /* inc eax; cmp eax, 3; loopne */
+    CHECK_EQ(env.regs[R_EAX], 3);
+    CHECK_EQ(env.regs[R_ECX], 7);
+    /* jecxz / jcxz / jrcxz */
+    set_mode(32);
+    env.regs[R_ECX] = 0;
+    CHECK_EQ(run("e3 01 40"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    set_mode(32);
+    env.regs[R_ECX] = 0x10000;
+    CHECK_EQ(run("67 e3 01 40"), -1); /* jcx z: cx = 0 -> taken */
+    CHECK_EQ(env.regs[R_EAX], 0);
+    set_mode(64);
+    env.regs[R_ECX] = 0x100000000;
+    CHECK_EQ(run("e3 02 ff c0"), -1); /* jrcxz not taken: inc eax runs */
+    CHECK_EQ(env.regs[R_EAX], 1);
+
+    /* 16-bit near jump wraps IP at 64 KiB: 0xf003 + 0x10fd = 0x0100 */
+    set_mode(16);
+    put_hex(0xf000, "e9 fd 10");
+    put_hex(0x100, "41 eb 00");
+    env.rip = 0xf000;
+    CHECK_EQ(run_until(0x103), -1);
+    CHECK_EQ(env.regs[R_ECX], 1);
+
+    /* jcc across a page: the target on another page goes through LOOKUP_TB */
+    set_mode(32);
+    put_hex(CODE, "e9 fb 0f 00 00"); /* jmp 0x2000 */
+    put_hex(0x2000, "42 eb 00");
+    env.rip = CODE;
+    CHECK_EQ(run_until(0x2003), -1);
+    CHECK_EQ(env.regs[R_EDX], 1);
+}
+
+static void test_mul_div(void)
+{
+    /* imul eax, ebx: 0x10000 * 0x10000 overflows */
+    set_mode(32);
+    env.regs[R_EAX] = 0x10000;
+    env.regs[R_EBX] = 0x10000;
+    CHECK_EQ(run("0f af c3"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(flags() & (CF | OF), CF | OF);
+    /* imul ecx, ebx, -3 */
+    set_mode(32);
+    env.regs[R_EBX] = 7;
+    CHECK_EQ(run("6b cb fd"), -1);
+    CHECK_EQ(env.regs[R_ECX], (uint32_t)-21);
+    CHECK_EQ(flags() & (CF | OF), 0);
+    /* one-operand mul: edx:eax = eax * ecx */
+    set_mode(32);
+    env.regs[R_EAX] = 0x80000000;
+    env.regs[R_ECX] = 4;
+    CHECK_EQ(run("f7 e1"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(env.regs[R_EDX], 2);
+    CHECK_EQ(flags() & (CF | OF), CF | OF);
+    /* mul cl: ax = al * cl */
+    set_mode(32);
+    env.regs[R_EAX] = 0x12340010;
+    env.regs[R_ECX] = 0x20;
+    CHECK_EQ(run("f6 e1"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x12340200);
+    CHECK_EQ(flags() & CF, CF);
+    /* imul byte: -2 * 3 = -6 fits */
+    set_mode(32);
+    env.regs[R_EAX] = 0xfe;
+    env.regs[R_ECX] = 3;
+    CHECK_EQ(run("f6 e9"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 0xfffa);
+    CHECK_EQ(flags() & (CF | OF), 0);
+    /* 64-bit mul and imul high halves */
+    set_mode(64);
+    env.regs[R_EAX] = ~0ull;
+    env.regs[R_ECX] = ~0ull;
+    CHECK_EQ(run("48 f7 e1"), -1);
+    CHECK_EQ(env.regs[R_EAX], 1);
+    CHECK_EQ(env.regs[R_EDX], ~0ull - 1);
+    set_mode(64);
+    env.regs[R_EAX] = ~0ull;
+    env.regs[R_ECX] = ~0ull;
+    CHECK_EQ(run("48 f7 e9"), -1); /* -1 * -1 = 1 */
+    CHECK_EQ(env.regs[R_EAX], 1);
+    CHECK_EQ(env.regs[R_EDX], 0);
+    CHECK_EQ(flags() & (CF | OF), 0);
+    set_mode(64);
+    env.regs[R_EAX] = 1ull << 62;
+    env.regs[R_ECX] = 4;
+    CHECK_EQ(run("48 0f af c1"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(flags() & (CF | OF), CF | OF);
+    /* 16-bit mul: dx:ax */
+    set_mode(16);
+    env.regs[R_EAX] = 0xffff;
+    env.regs[R_EBX] = 0xffff;
+    CHECK_EQ(run("f7 e3"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 1);
+    CHECK_EQ(env.regs[R_EDX] & 0xffff, 0xfffe);
+
+    /* div: 100 / 7 */
+    set_mode(32);
+    env.regs[R_EAX] = 100;
+    env.regs[R_EDX] = 0;
+    env.regs[R_ECX] = 7;
+    CHECK_EQ(run("f7 f1"), -1);
+    CHECK_EQ(env.regs[R_EAX], 14);
+    CHECK_EQ(env.regs[R_EDX], 2);
+    /* idiv: -100 / 7 */
+    set_mode(32);
+    env.regs[R_EAX] = (uint32_t)-100;
+    env.regs[R_EDX] = 0xffffffff;
+    env.regs[R_ECX] = 7;
+    CHECK_EQ(run("f7 f9"), -1);
+    CHECK_EQ(env.regs[R_EAX], (uint32_t)-14);
+    CHECK_EQ(env.regs[R_EDX], (uint32_t)-2);
+    /* divide by zero: #DE at the instruction */
+    set_mode(32);
+    env.regs[R_ECX] = 0;
+    CHECK_EQ(run("90 f7 f1"), EXC_DE);
+    CHECK_EQ(env.rip, CODE + 1);
+}
+
+static void test_shifts(void)
+{
+    /* shl eax, 4; shr; sar */
+    set_mode(32);
+    env.regs[R_EAX] = 0x81000001;
+    CHECK_EQ(run("c1 e0 04"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x10000010);
+    CHECK_EQ(flags() & CF, 0);
+    env.regs[R_EAX] = 0x80000003;
+    CHECK_EQ(run("d1 e8"), -1); /* shr 1: CF = 1, OF = old MSB */
+    CHECK_EQ(env.regs[R_EAX], 0x40000001);
+    CHECK_EQ(flags() & (CF | OF), CF | OF);
+    env.regs[R_EAX] = 0x80000000;
+    CHECK_EQ(run("c1 f8 1f"), -1); /* sar 31 */
+    CHECK_EQ(env.regs[R_EAX], 0xffffffff);
+    /* shift by 0 keeps the flags: cmp sets CF, shl ecx, cl (cl = 0) */
+    set_mode(32);
+    env.regs[R_EAX] = 1;
+    env.regs[R_EBX] = 2;
+    env.regs[R_ECX] = 0x20; /* masked to 0 */
+    env.regs[R_EDX] = 0x1234;
+    CHECK_EQ(run("39 d8 d3 e2"), -1);
+    CHECK_EQ(env.regs[R_EDX], 0x1234);
+    CHECK_EQ(flags() & (CF | SF | ZF), CF | SF);
+    /* the same with an immediate 0, and across a TB boundary */
+    set_mode(32);
+    env.regs[R_EAX] = 1;
+    env.regs[R_EBX] = 2;
+    CHECK_EQ(run("39 d8 eb 00 c1 e2 00"), -1);
+    CHECK_EQ(flags() & (CF | SF | ZF), CF | SF);
+    set_mode(32);
+    env.regs[R_EAX] = 1;
+    env.regs[R_EBX] = 2;
+    env.regs[R_ECX] = 0;
+    CHECK_EQ(run("39 d8 eb 00 d3 fa d3 c2"), -1); /* sar edx, cl; rol edx, cl */
+    CHECK_EQ(flags() & (CF | SF | ZF), CF | SF);
+    /* shl by cl = 3 */
+    set_mode(32);
+    env.regs[R_EDX] = 0x30000000;
+    env.regs[R_ECX] = 3;
+    CHECK_EQ(run("d3 e2"), -1);
+    CHECK_EQ(env.regs[R_EDX], 0x80000000);
+    CHECK_EQ(flags() & (CF | SF | ZF), CF | SF);
+    /* 64-bit: shl rax, 63; count masked to 6 bits */
+    set_mode(64);
+    env.regs[R_EAX] = 3;
+    env.regs[R_ECX] = 0x7f;
+    CHECK_EQ(run("48 d3 e0"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x8000000000000000);
+    CHECK_EQ(flags() & CF, CF);
+    /* 8-bit shift by 9 (count masked to 5 bits, not to the width) */
+    set_mode(32);
+    env.regs[R_EAX] = 0xff;
+    CHECK_EQ(run("c0 e8 09"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+
+    /* rotates */
+    set_mode(32);
+    env.regs[R_EAX] = 0x80000001;
+    CHECK_EQ(run("d1 c0"), -1); /* rol 1 */
+    CHECK_EQ(env.regs[R_EAX], 0x00000003);
+    CHECK_EQ(flags() & (CF | OF), CF | OF);
+    env.regs[R_EAX] = 0x00000003;
+    CHECK_EQ(run("d1 c8"), -1); /* ror 1 */
+    CHECK_EQ(env.regs[R_EAX], 0x80000001);
+    CHECK_EQ(flags() & (CF | OF), CF | OF);
+    env.regs[R_EAX] = 0x12345678;
+    CHECK_EQ(run("c1 c0 08"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x34567812);
+    env.regs[R_EAX] = 0x12;
+    CHECK_EQ(run("c0 c8 04"), -1); /* ror al, 4 */
+    CHECK_EQ(env.regs[R_EAX], 0x21);
+    /* rotates keep ZF (only CF/OF change) */
+    set_mode(32);
+    env.regs[R_EAX] = 0;
+    env.regs[R_EBX] = 0x40;
+    CHECK_EQ(run("39 c0 d1 c3"), -1);
+    CHECK_EQ(env.regs[R_EBX], 0x80);
+    CHECK_EQ(flags() & (ZF | CF), ZF);
+    set_mode(64);
+    env.regs[R_EAX] = 0x8000000000000001;
+    CHECK_EQ(run("48 c1 c0 04"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x18);
+    /* rcl / rcr through CF */
+    set_mode(32);
+    env.regs[R_EAX] = 0x80000000;
+    CHECK_EQ(run("f8 d1 d0"), -1); /* clc; rcl eax, 1 */
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(flags() & CF, CF);
+    CHECK_EQ(run("d1 d0"), -1); /* rcl again: the carry comes in */
+    CHECK_EQ(env.regs[R_EAX], 1);
+    CHECK_EQ(flags() & CF, 0);
+    set_mode(32);
+    env.regs[R_EAX] = 1;
+    CHECK_EQ(run("f9 d0 d8"), -1); /* stc; rcr al, 1 */
+    CHECK_EQ(env.regs[R_EAX], 0x80);
+    CHECK_EQ(flags() & CF, CF);
+    set_mode(32);
+    env.regs[R_EAX] = 0x01;
+    CHECK_EQ(run("f9 c0 d0 09"), -1); /* rcl al, 9: a 9-bit rotation is the identity */
+    CHECK_EQ(env.regs[R_EAX], 0x01);
+    CHECK_EQ(flags() & CF, CF);
+
+    /* shld / shrd */
+    set_mode(32);
+    env.regs[R_EAX] = 0x12345678;
+    env.regs[R_EDX] = 0x9abcdef0;
+    CHECK_EQ(run("0f a4 d0 08"), -1); /* shld eax, edx, 8 */
+    CHECK_EQ(env.regs[R_EAX], 0x3456789a);
+    set_mode(32);
+    env.regs[R_EAX] = 0x12345678;
+    env.regs[R_EDX] = 0x9abcdef0;
+    CHECK_EQ(run("0f ac d0 08"), -1); /* shrd eax, edx, 8 */
+    CHECK_EQ(env.regs[R_EAX], 0xf0123456);
+    CHECK_EQ(flags() & CF, 0); /* last bit out: bit 7 of 0x78 */
+    set_mode(64);
+    env.regs[R_EAX] = 0x8000000000000001;
+    env.regs[R_EDX] = 0xc000000000000000;
+    env.regs[R_ECX] = 2;
+    CHECK_EQ(run("48 0f a5 d0"), -1); /* shld rax, rdx, cl */
+    CHECK_EQ(env.regs[R_EAX], 0x0000000000000007);
+    CHECK_EQ(flags() & CF, 0);
+    set_mode(64);
+    env.regs[R_EAX] = 0x8000000000000001;
+    env.regs[R_EDX] = 3;
+    env.regs[R_ECX] = 1;
+    CHECK_EQ(run("48 0f ad d0"), -1); /* shrd rax, rdx, cl */
+    CHECK_EQ(env.regs[R_EAX], 0xc000000000000000);
+    CHECK_EQ(flags() & CF, CF);
+    set_mode(32);
+    env.regs[R_EAX] = 0x1234;
+    env.regs[R_EDX] = 0xabcd;
+    CHECK_EQ(run("66 0f a4 d0 04"), -1); /* shld ax, dx, 4 */
+    CHECK_EQ(env.regs[R_EAX], 0x234a);
+}
+
+static void test_bits(void)
+{
+    /* bt eax, 5 / bts / btr / btc */
+    set_mode(32);
+    env.regs[R_EAX] = 0x20;
+    CHECK_EQ(run("0f ba e0 05"), -1);
+    CHECK_EQ(flags() & CF, CF);
+    CHECK_EQ(run("0f ba e8 06 0f ba f0 05 0f ba f8 00"), -1); /* bts 6; btr 5; btc 0 */
+    CHECK_EQ(env.regs[R_EAX], 0x41);
+    CHECK_EQ(flags() & CF, 0); /* btc 0: bit 0 was clear */
+    /* bt keeps ZF: cmp eax, eax then bt */
+    set_mode(32);
+    env.regs[R_EAX] = 1;
+    CHECK_EQ(run("39 c0 0f a3 c0"), -1); /* bt eax, eax (bit 1) */
+    CHECK_EQ(flags() & (ZF | CF), ZF);
+    set_mode(32);
+    env.regs[R_EAX] = 1;
+    CHECK_EQ(run("39 c0 eb 00 0f a3 c0"), -1); /* across a TB: EFLAGS path */
+    CHECK_EQ(flags() & (ZF | CF), ZF);
+    /* bt with a memory base and a negative register offset: bit -1 is bit 7
+     * of the byte below, via the dword at ebx - 4 */
+    set_mode(32);
+    env.regs[R_EBX] = DATA + 8;
+    env.regs[R_ECX] = (uint32_t)-1;
+    wr(DATA + 4, 0x80000000, 4);
+    CHECK_EQ(run("0f a3 0b"), -1);
+    CHECK_EQ(flags() & CF, CF);
+    /* bts [ebx], ecx with ecx = 33: sets bit 1 of the dword at ebx + 4 */
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    env.regs[R_ECX] = 33;
+    wr(DATA + 4, 0, 4);
+    CHECK_EQ(run("0f ab 0b"), -1);
+    CHECK_EQ(rd(DATA + 4, 4), 2);
+    CHECK_EQ(rd(DATA, 4), 0);
+
+    /* bsf / bsr; zero source leaves the destination, ZF = 1 */
+    set_mode(32);
+    env.regs[R_EBX] = 0x00f00000;
+    CHECK_EQ(run("0f bc c3 0f bd cb"), -1);
+    CHECK_EQ(env.regs[R_EAX], 20);
+    CHECK_EQ(env.regs[R_ECX], 23);
+    CHECK_EQ(flags() & ZF, 0);
+    set_mode(64);
+    env.regs[R_EBX] = 0;
+    env.regs[R_EAX] = 0xdeadbeefcafe;
+    CHECK_EQ(run("0f bc c3"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0xdeadbeefcafe);
+    CHECK_EQ(flags() & ZF, ZF);
+    /* tzcnt / lzcnt / popcnt */
+    set_mode(32);
+    env.regs[R_EBX] = 0;
+    CHECK_EQ(run("f3 0f bc c3"), -1);
+    CHECK_EQ(env.regs[R_EAX], 32);
+    CHECK_EQ(flags() & (CF | ZF), CF);
+    env.regs[R_EBX] = 0x00010000;
+    CHECK_EQ(run("f3 0f bd c3"), -1);
+    CHECK_EQ(env.regs[R_EAX], 15);
+    CHECK_EQ(flags() & (CF | ZF), 0);
+    env.regs[R_EBX] = 0x80000000;
+    CHECK_EQ(run("f3 0f bd c3"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(flags() & (CF | ZF), ZF);
+    env.regs[R_EBX] = 0xf0f0;
+    CHECK_EQ(run("66 f3 0f bd c3"), -1); /* lzcnt ax, bx */
+    CHECK_EQ(env.regs[R_EAX] & 0xffff, 0);
+    env.regs[R_EBX] = 0x0f0f00ff;
+    CHECK_EQ(run("f3 0f b8 c3"), -1);
+    CHECK_EQ(env.regs[R_EAX], 16);
+    CHECK_EQ(flags() & (ZF | PF | CF), 0);
+    env.regs[R_EBX] = 0;
+    CHECK_EQ(run("f3 0f b8 c3"), -1);
+    CHECK_EQ(flags() & (ZF | PF), ZF);
+
+    /* cmovcc: a 32-bit destination is zero-extended even when false */
+    set_mode(64);
+    env.regs[R_EAX] = ~0ull;
+    env.regs[R_EBX] = 5;
+    CHECK_EQ(run("39 c0 0f 45 c3"), -1); /* cmp; cmovne eax, ebx (not taken) */
+    CHECK_EQ(env.regs[R_EAX], 0xffffffff);
+    CHECK_EQ(run("39 c0 0f 44 c3"), -1); /* cmove (taken) */
+    CHECK_EQ(env.regs[R_EAX], 5);
+    set_mode(64);
+    env.regs[R_EAX] = 7;
+    env.regs[R_EBX] = 9;
+    CHECK_EQ(run("48 39 d8 48 0f 4c c3"), -1); /* cmp rax, rbx; cmovl rax, rbx */
+    CHECK_EQ(env.regs[R_EAX], 9);
+    /* setcc to a byte register */
+    set_mode(32);
+    env.regs[R_EAX] = 3;
+    env.regs[R_ECX] = 0xffffffff;
+    CHECK_EQ(run("83 f8 04 0f 92 c5"), -1); /* cmp eax, 4; setb ch */
+    CHECK_EQ(env.regs[R_ECX], 0xffff01ff);
+
+    /* bswap, movbe */
+    set_mode(32);
+    env.regs[R_EAX] = 0x11223344;
+    CHECK_EQ(run("0f c8"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x44332211);
+    set_mode(64);
+    env.regs[R_R9] = 0x0102030405060708;
+    CHECK_EQ(run("49 0f c9"), -1);
+    CHECK_EQ(env.regs[R_R9], 0x0807060504030201);
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    wr(DATA, 0xaabbccdd, 4);
+    CHECK_EQ(run("0f 38 f0 03"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0xddccbbaa);
+    CHECK_EQ(run("66 0f 38 f1 03"), -1); /* movbe [ebx], ax */
+    CHECK_EQ(rd(DATA, 4), 0xaabbaabb);
+}
+
+static void test_moves(void)
+{
+    set_mode(32);
+    env.regs[R_EBX] = 0x80;
+    CHECK_EQ(run("0f b6 c3 0f be cb 66 0f be d3"),
+             -1); /* movzx eax, bl; movsx ecx, bl; movsx dx, bl */
+    CHECK_EQ(env.regs[R_EAX], 0x80);
+    CHECK_EQ(env.regs[R_ECX], 0xffffff80);
+    CHECK_EQ(env.regs[R_EDX] & 0xffff, 0xff80);
+    set_mode(64);
+    env.regs[R_EBX] = 0x80000000;
+    env.regs[R_EAX] = ~0ull;
+    CHECK_EQ(run("48 63 cb 63 c3"), -1); /* movsxd rcx, ebx; movsxd eax, ebx (plain) */
+    CHECK_EQ(env.regs[R_ECX], 0xffffffff80000000);
+    CHECK_EQ(env.regs[R_EAX], 0x80000000);
+    /* cbw / cwde / cdqe / cwd / cdq / cqo */
+    set_mode(64);
+    env.regs[R_EAX] = 0x80;
+    CHECK_EQ(run("66 98"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0xff80);
+    CHECK_EQ(run("98"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0xffffff80);
+    CHECK_EQ(run("48 98"), -1);
+    CHECK_EQ(env.regs[R_EAX], ~0ull - 0x7f);
+    CHECK_EQ(run("48 99"), -1);
+    CHECK_EQ(env.regs[R_EDX], ~0ull);
+    env.regs[R_EAX] = 0x7fffffff;
+    CHECK_EQ(run("99"), -1);
+    CHECK_EQ(env.regs[R_EDX], 0);
+    env.regs[R_EAX] = 0x8000;
+    env.regs[R_EDX] = 0x12340000;
+    CHECK_EQ(run("66 99"), -1);
+    CHECK_EQ(env.regs[R_EDX], 0x1234ffff);
+    /* xchg with memory; xadd; cmpxchg */
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    env.regs[R_EAX] = 5;
+    wr(DATA, 9, 4);
+    CHECK_EQ(run("87 03"), -1);
+    CHECK_EQ(env.regs[R_EAX], 9);
+    CHECK_EQ(rd(DATA, 4), 5);
+    CHECK_EQ(run("0f c1 03"), -1); /* xadd [ebx], eax: [ebx] = 14, eax = 5 */
+    CHECK_EQ(env.regs[R_EAX], 5);
+    CHECK_EQ(rd(DATA, 4), 14);
+    env.regs[R_EAX] = 14;
+    env.regs[R_ECX] = 77;
+    CHECK_EQ(run("0f b1 0b"), -1); /* cmpxchg [ebx], ecx: equal */
+    CHECK_EQ(rd(DATA, 4), 77);
+    CHECK_EQ(flags() & ZF, ZF);
+    CHECK_EQ(run("0f b1 0b"), -1); /* not equal now: eax = 77 */
+    CHECK_EQ(env.regs[R_EAX], 77);
+    CHECK_EQ(rd(DATA, 4), 77);
+    CHECK_EQ(flags() & ZF, 0);
+    /* xadd reg, reg: the same register ends with the sum */
+    set_mode(32);
+    env.regs[R_EAX] = 3;
+    CHECK_EQ(run("0f c1 c0"), -1);
+    CHECK_EQ(env.regs[R_EAX], 6);
+    /* cmpxchg8b */
+    set_mode(32);
+    env.regs[R_EDI] = DATA;
+    wr(DATA, 0x1111111122222222, 8);
+    env.regs[R_EDX] = 0x11111111;
+    env.regs[R_EAX] = 0x22222222;
+    env.regs[R_ECX] = 0x33333333;
+    env.regs[R_EBX] = 0x44444444;
+    CHECK_EQ(run("0f c7 0f"), -1);
+    CHECK_EQ(rd(DATA, 8), 0x3333333344444444);
+    CHECK_EQ(flags() & ZF, ZF);
+    CHECK_EQ(run("0f c7 0f"), -1);
+    CHECK_EQ(env.regs[R_EDX], 0x33333333);
+    CHECK_EQ(env.regs[R_EAX], 0x44444444);
+    CHECK_EQ(flags() & ZF, 0);
+    /* cmpxchg16b needs 16-byte alignment */
+    set_mode(64);
+    env.regs[R_EDI] = DATA + 8;
+    CHECK_EQ(run("48 0f c7 0f"), EXC_GP);
+    set_mode(64);
+    env.regs[R_EDI] = DATA;
+    wr(DATA, 1, 8);
+    wr(DATA + 8, 2, 8);
+    env.regs[R_EAX] = 1;
+    env.regs[R_EDX] = 2;
+    env.regs[R_EBX] = 3;
+    env.regs[R_ECX] = 4;
+    CHECK_EQ(run("48 0f c7 0f"), -1);
+    CHECK_EQ(rd(DATA, 8), 3);
+    CHECK_EQ(rd(DATA + 8, 8), 4);
+    CHECK_EQ(flags() & ZF, ZF);
+    /* xlat */
+    set_mode(32);
+    env.regs[R_EBX] = DATA;
+    env.regs[R_EAX] = 0x1105;
+    ram[DATA + 5] = 0x9c;
+    CHECK_EQ(run("d7"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x119c);
+    /* mov to and from memory, all sizes */
+    set_mode(64);
+    env.regs[R_EBX] = DATA;
+    env.regs[R_EAX] = 0x1122334455667788;
+    CHECK_EQ(run("88 03 66 89 43 02 89 43 04 48 89 43 08"), -1);
+    CHECK_EQ(rd(DATA, 2), 0x7788 & 0xff);
+    CHECK_EQ(rd(DATA + 2, 2), 0x7788);
+    CHECK_EQ(rd(DATA + 4, 4), 0x55667788);
+    CHECK_EQ(rd(DATA + 8, 8), 0x1122334455667788);
+    CHECK_EQ(run("c6 03 ab 48 c7 43 10 ff ff ff ff"), -1); /* mov byte [rbx], 0xab; mov qword, -1 */
+    CHECK_EQ(rd(DATA, 1), 0xab);
+    CHECK_EQ(rd(DATA + 16, 8), ~0ull);
+    /* mov r, sreg */
+    set_mode(32);
+    env.segs[R_SS].selector = 0x10;
+    CHECK_EQ(run("8c d0"), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x10);
+}
+
+static void test_flags_insns(void)
+{
+    /* stc / cmc / clc */
+    set_mode(32);
+    CHECK_EQ(run("f9"), -1);
+    CHECK_EQ(flags() & CF, CF);
+    CHECK_EQ(run("f5"), -1);
+    CHECK_EQ(flags() & CF, 0);
+    CHECK_EQ(run("f9 f8"), -1);
+    CHECK_EQ(flags() & CF, 0);
+    /* lahf after cmp 1, 2: SF AF PF CF and bit 1 */
+    set_mode(32);
+    env.regs[R_EBX] = 1;
+    env.regs[R_ECX] = 2;
+    CHECK_EQ(run("39 cb 9f"), -1);
+    CHECK_EQ((env.regs[R_EAX] >> 8) & 0xff, SF | AF | PF | CF | 2);
+    /* sahf: AH = ZF | CF, OF kept from before (set by add 0x7fffffff + 1) */
+    set_mode(32);
+    env.regs[R_EAX] = 0x7fffffff;
+    CHECK_EQ(run("83 c0 01 b4 41 9e"), -1);
+    CHECK_EQ(flags() & ARITH, ZF | CF | OF);
+    /* cld / std */
+    set_mode(32);
+    CHECK_EQ(run("fd"), -1);
+    CHECK_EQ((uint32_t)env.df, (uint32_t)-1);
+    CHECK_EQ(run("fc"), -1);
+    CHECK_EQ(env.df, 1);
+    /* salc */
+    set_mode(32);
+    CHECK_EQ(run("f9 d6"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xff, 0xff);
+}
+
+static void test_strings(void)
+{
+    /* movsb forward and backward */
+    set_mode(32);
+    env.regs[R_ESI] = DATA;
+    env.regs[R_EDI] = DATA + 0x100;
+    ram[DATA] = 0x5a;
+    CHECK_EQ(run("a4"), -1);
+    CHECK_EQ(ram[DATA + 0x100], 0x5a);
+    CHECK_EQ(env.regs[R_ESI], DATA + 1);
+    CHECK_EQ(env.regs[R_EDI], DATA + 0x101);
+    set_mode(32);
+    env.regs[R_ESI] = DATA + 4;
+    env.regs[R_EDI] = DATA + 0x104;
+    wr(DATA + 4, 0x12345678, 4);
+    CHECK_EQ(run("fd a5 fc"), -1); /* std; movsd; cld */
+    CHECK_EQ(rd(DATA + 0x104, 4), 0x12345678);
+    CHECK_EQ(env.regs[R_ESI], DATA);
+    CHECK_EQ(env.regs[R_EDI], DATA + 0x100);
+    /* stosw / lodsb in 16-bit code with SI/DI wrap */
+    set_mode(16);
+    env.regs[R_EDI] = 0xffff;
+    env.regs[R_EAX] = 0xbeef;
+    CHECK_EQ(run("ab"), -1);
+    CHECK_EQ(env.regs[R_EDI], 1);
+    CHECK_EQ(ram[0xffff], 0xef);
+    set_mode(16);
+    env.regs[R_ESI] = 0x20;
+    ram[0x20] = 0x42;
+    CHECK_EQ(run("ac"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 0xff, 0x42);
+    CHECK_EQ(env.regs[R_ESI], 0x21);
+    /* scasb sets the flags of AL - [EDI]; cmpsb of [ESI] - [EDI] */
+    set_mode(32);
+    env.regs[R_EDI] = DATA;
+    env.regs[R_EAX] = 0x10;
+    ram[DATA] = 0x20;
+    CHECK_EQ(run("ae"), -1);
+    CHECK_EQ(flags() & (CF | ZF), CF);
+    CHECK_EQ(env.regs[R_EDI], DATA + 1);
+    set_mode(32);
+    env.regs[R_ESI] = DATA;
+    env.regs[R_EDI] = DATA + 0x10;
+    ram[DATA] = 7;
+    ram[DATA + 0x10] = 7;
+    CHECK_EQ(run("a6"), -1);
+    CHECK_EQ(flags() & (CF | ZF), ZF);
+    /* a segment override on the source of movs */
+    set_mode(16);
+    env.segs[R_FS].base = 0x40000;
+    env.regs[R_ESI] = 0x10;
+    env.regs[R_EDI] = 0x20;
+    ram[0x40010] = 0x66;
+    CHECK_EQ(run("64 a4"), -1);
+    CHECK_EQ(ram[0x20], 0x66);
+    /* 64-bit stosq */
+    set_mode(64);
+    env.regs[R_EDI] = DATA;
+    env.regs[R_EAX] = 0x0102030405060708;
+    CHECK_EQ(run("48 ab"), -1);
+    CHECK_EQ(rd(DATA, 8), 0x0102030405060708);
+    CHECK_EQ(env.regs[R_EDI], DATA + 8);
+}
+
+static void test_exceptions_and_tb_shape(void)
+{
+    TranslationBlock tb;
+    /* ud2 at the second instruction: rip stays at it */
+    set_mode(32);
+    CHECK_EQ(run("90 0f 0b"), EXC_UD);
+    CHECK_EQ(env.rip, CODE + 1);
+    /* an unimplemented instruction (x87 here) is #UD too */
+    set_mode(32);
+    CHECK_EQ(run("d9 e8"), EXC_UD);
+    /* int3 -> vector 3 with the next EIP recorded */
+    set_mode(32);
+    CHECK_EQ(run("cc"), EXC_BP);
+    /* a fault in a store leaves the registers as before the instruction:
+     * push to an address outside RAM is fine (unclaimed), so use a #GP:
+     * a non-canonical address in 64-bit mode */
+    set_mode(64);
+    env.regs[R_EBX] = 0x8000000000000000;
+    env.regs[R_EAX] = 1;
+    CHECK_EQ(run("48 83 c0 01 48 01 03"), EXC_GP);
+    CHECK_EQ(env.rip, CODE + 4);
+    CHECK_EQ(env.regs[R_EAX], 2);
+
+    /* TB shape: a jump ends the TB; INSN_START per instruction */
+    set_mode(32);
+    put_hex(CODE, "90 90 eb 00 90");
+    env.rip = CODE;
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(tb.icount, 3);
+    CHECK_EQ(tb.size, 4);
+    CHECK_EQ(func.ninsns, 3);
+    CHECK_EQ(tb.page_addr[0], CODE);
+    CHECK_EQ(tb.page_addr[1], (uint64_t)-1);
+    /* the cflags count caps the TB */
+    test_cflags = 2;
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(tb.icount, 2);
+    test_cflags = TB_CF_SINGLE_STEP;
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(tb.icount, 1);
+    test_cflags = 0;
+    /* an instruction across a page boundary pulls in the second page */
+    set_mode(32);
+    put_hex(0x1ffe, "b8 78 56 34 12 40 eb 00");
+    env.rip = 0x1ffe;
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(tb.page_addr[0], 0x1000);
+    CHECK_EQ(tb.page_addr[1], 0x2000);
+    CHECK_EQ(tb.icount, 3);
+    CHECK_EQ(run_until(0x2006), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x12345679);
+    /* a segment register load ends the TB */
+    set_mode(16);
+    put_hex(CODE, "8e d8 90");
+    env.rip = CODE;
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(tb.icount, 1);
+    /* the instruction EIP is relative to CS: with a CS base of 0x10000 */
+    set_mode(16);
+    env.segs[R_CS].base = 0x10000;
+    CHECK_EQ(run("40 40"), -1);
+    CHECK_EQ(env.regs[R_EAX], 2);
+    CHECK_EQ(env.rip, CODE + 4);
+}
+
+static void test_system(void)
+{
+    /* cpuid leaf 0: "AuthenticAMD" */
+    set_mode(32);
+    env.regs[R_EAX] = 0;
+    CHECK_EQ(run("0f a2"), -1);
+    CHECK_EQ(env.regs[R_EBX], 0x68747541);
+    /* mov eax, cr0 / mov cr0 round trip at CPL 0 */
+    set_mode(32);
+    CHECK_EQ(run("0f 20 c0"), -1);
+    CHECK_EQ(env.regs[R_EAX] & CR0_PE, CR0_PE);
+    /* privileged at CPL 3: #GP */
+    set_mode(32);
+    env.hflags |= 3;
+    CHECK_EQ(run("0f 20 c0"), EXC_GP);
+    set_mode(32);
+    env.hflags |= 3;
+    CHECK_EQ(run("f4"), EXC_GP);
+    /* smsw */
+    set_mode(32);
+    CHECK_EQ(run("0f 01 e0"), -1);
+    CHECK_EQ(env.regs[R_EAX] & 1, 1);
+    /* mov ds, ax in real mode sets the base */
+    set_mode(16);
+    env.regs[R_EAX] = 0x1234;
+    CHECK_EQ(run("8e d8"), -1);
+    CHECK_EQ(env.segs[R_DS].base, 0x12340);
+    CHECK_EQ(env.segs[R_DS].selector, 0x1234);
+    /* lds si, [bx] in real mode */
+    set_mode(16);
+    env.regs[R_EBX] = 0x3000;
+    wr(0x3000, 0x5678, 2);
+    wr(0x3002, 0x2000, 2);
+    CHECK_EQ(run("c5 37"), -1);
+    CHECK_EQ(env.regs[R_ESI] & 0xffff, 0x5678);
+    CHECK_EQ(env.segs[R_DS].base, 0x20000);
+    /* sldt in real mode is #UD */
+    set_mode(16);
+    CHECK_EQ(run("0f 00 c0"), EXC_UD);
+    /* swapgs */
+    set_mode(64);
+    env.segs[R_GS].base = 0x1111;
+    env.kernel_gs_base = 0x2222;
+    CHECK_EQ(run("0f 01 f8"), -1);
+    CHECK_EQ(env.segs[R_GS].base, 0x2222);
+    CHECK_EQ(env.kernel_gs_base, 0x1111);
+}
+
+/* Paths through the runtime helpers: REP strings, PUSHF/POPF, ENTER, far
+ * jumps, software interrupts, IRET. */
+static void test_helper_paths(void)
+{
+    /* rep movsb copies ecx bytes and ends the TB */
+    set_mode(32);
+    env.regs[R_ESI] = DATA;
+    env.regs[R_EDI] = DATA + 0x100;
+    env.regs[R_ECX] = 5;
+    memcpy(ram + DATA, "\x01\x02\x03\x04\x05\x06", 6);
+    CHECK_EQ(run("f3 a4"), -1);
+    CHECK_EQ(rd(DATA + 0x100, 8), 0x0504030201);
+    CHECK_EQ(env.regs[R_ECX], 0);
+    CHECK_EQ(env.regs[R_ESI], DATA + 5);
+    CHECK_EQ(env.regs[R_EDI], DATA + 0x105);
+    /* rep stosd in 64-bit mode */
+    set_mode(64);
+    env.regs[R_EDI] = DATA;
+    env.regs[R_EAX] = 0xdeadbeef;
+    env.regs[R_ECX] = 4;
+    CHECK_EQ(run("f3 ab"), -1);
+    CHECK_EQ(rd(DATA, 8), 0xdeadbeefdeadbeef);
+    CHECK_EQ(rd(DATA + 8, 8), 0xdeadbeefdeadbeef);
+    CHECK_EQ(rd(DATA + 16, 4), 0);
+    CHECK_EQ(env.regs[R_EDI], DATA + 16);
+    /* repne scasb finds the NUL */
+    set_mode(32);
+    memcpy(ram + DATA, "hello", 6);
+    env.regs[R_EDI] = DATA;
+    env.regs[R_EAX] = 0;
+    env.regs[R_ECX] = 100;
+    CHECK_EQ(run("f2 ae"), -1);
+    CHECK_EQ(env.regs[R_EDI], DATA + 6);
+    CHECK_EQ(env.regs[R_ECX], 94);
+    CHECK_EQ(flags() & ZF, ZF);
+    /* repe cmpsb stops at the first difference; the flags are of it */
+    set_mode(32);
+    memcpy(ram + DATA, "abcX", 4);
+    memcpy(ram + DATA + 0x10, "abcY", 4);
+    env.regs[R_ESI] = DATA;
+    env.regs[R_EDI] = DATA + 0x10;
+    env.regs[R_ECX] = 10;
+    CHECK_EQ(run("f3 a6"), -1);
+    CHECK_EQ(env.regs[R_ECX], 6);
+    CHECK_EQ(flags() & (ZF | CF), CF);
+    /* rep with ecx = 0 does nothing */
+    set_mode(32);
+    env.regs[R_EDI] = DATA;
+    env.regs[R_ECX] = 0;
+    env.regs[R_EAX] = 0xff;
+    CHECK_EQ(run("f3 aa"), -1);
+    CHECK_EQ(ram[DATA], 0);
+    CHECK_EQ(env.regs[R_EDI], DATA);
+    /* 16-bit rep movsw counts in CX */
+    set_mode(16);
+    env.regs[R_ECX] = 0x10002;
+    env.regs[R_ESI] = 0x3000;
+    env.regs[R_EDI] = 0x3100;
+    wr(0x3000, 0x4444333322221111, 8);
+    CHECK_EQ(run("f3 a5"), -1);
+    CHECK_EQ(rd(0x3100, 8), 0x22221111);
+    CHECK_EQ(env.regs[R_ECX], 0x10000);
+
+    /* pushfd / popfd round trip of CF; the image has bit 1 set */
+    set_mode(32);
+    CHECK_EQ(run("f9 9c f8 9d"), -1);
+    CHECK_EQ(flags() & CF, CF);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    CHECK_EQ(rd(STACK - 4, 4) & (CF | EFLAGS_FIXED1), CF | EFLAGS_FIXED1);
+    /* popf in 16-bit code pops 2 bytes */
+    set_mode(16);
+    wr(STACK, ZF | EFLAGS_FIXED1, 2);
+    CHECK_EQ(run("9d"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK + 2);
+    CHECK_EQ(flags() & ARITH, ZF);
+    /* 64-bit pushfq is 8 bytes */
+    set_mode(64);
+    CHECK_EQ(run("9c"), -1);
+    CHECK_EQ(env.regs[R_ESP], STACK - 8);
+
+    /* enter 16, 0: push ebp; ebp = esp; esp -= 16 */
+    set_mode(32);
+    env.regs[R_EBP] = 0x1234;
+    CHECK_EQ(run("c8 10 00 00"), -1);
+    CHECK_EQ(env.regs[R_EBP], STACK - 4);
+    CHECK_EQ(env.regs[R_ESP], STACK - 20);
+    CHECK_EQ(rd(STACK - 4, 4), 0x1234);
+    CHECK_EQ(run("c9"), -1); /* and leave undoes it */
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    CHECK_EQ(env.regs[R_EBP], 0x1234);
+
+    /* far jmp 2000:0100 in real mode */
+    set_mode(16);
+    put_hex(CODE, "ea 00 01 00 20");
+    put_hex(0x20100, "41 eb 00");
+    env.rip = CODE;
+    CHECK_EQ(run_until(0x103), -1);
+    CHECK_EQ(env.regs[R_ECX], 1);
+    CHECK_EQ(env.segs[R_CS].selector, 0x2000);
+    CHECK_EQ(env.segs[R_CS].base, 0x20000);
+    /* far call through memory, then retf */
+    set_mode(16);
+    env.regs[R_EBX] = DATA;
+    wr(DATA, 0x30000200, 4); /* 3000:0200 */
+    put_hex(CODE, "ff 1f 42 eb 00");
+    put_hex(0x30200, "41 cb");
+    env.rip = CODE;
+    CHECK_EQ(run_until(CODE + 5), -1);
+    CHECK_EQ(env.regs[R_ECX], 1);
+    CHECK_EQ(env.regs[R_EDX], 1);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+    CHECK_EQ(env.segs[R_CS].base, 0);
+
+    /* int 0x21: a software interrupt returning to the next instruction */
+    set_mode(32);
+    CHECK_EQ(run("90 cd 21"), 0x21);
+    CHECK(env.exception_is_int);
+    CHECK_EQ(env.exception_next_rip, CODE + 3);
+    CHECK_EQ(env.rip, CODE + 1);
+    /* into: nothing with OF clear, vector 4 with OF set */
+    set_mode(32);
+    CHECK_EQ(run("31 c0 ce 40"), -1);
+    CHECK_EQ(env.regs[R_EAX], 1);
+    set_mode(32);
+    env.regs[R_EAX] = 0x7fffffff;
+    CHECK_EQ(run("83 c0 01 ce 40"), EXC_OF);
+    CHECK_EQ(env.exception_next_rip, CODE + 4);
+
+    /* iret in real mode: push flags, cs, ip, then iret to 0x100a */
+    set_mode(16);
+    CHECK_EQ(run("6a 02 0e 68 0a 10 cf 90 90 90 41"), -1);
+    CHECK_EQ(env.regs[R_ECX], 1);
+    CHECK_EQ(env.regs[R_ESP], STACK);
+}
+
+int main(void)
+{
+    const char *opt = getenv("RX86_LIFT_TEST_OPT");
+    optimize = opt != NULL && opt[0] == '1';
+    ram = calloc(1, RAM_SIZE);
+    if (ram == NULL || as_init(&mem, "mem", 1ull << 32) != 0 ||
+        as_add_ram(&mem, "ram", 0, RAM_SIZE, ram, 0) == NULL ||
+        code_pages_init(&code_pages, RAM_SIZE) != 0) {
+        fprintf(stderr, "lift_test: setup failed\n");
+        return 1;
+    }
+    cpu_init(&env, &mem, &code_pages, NULL);
+    ir_func_init(&func);
+    guest_init_ir(&func);
+    CHECK_EQ(func.nglobals, 22);
+
+    test_add_sub();
+    test_partial_registers();
+    test_addressing();
+    test_stack();
+    test_branches();
+    test_mul_div();
+    test_shifts();
+    test_bits();
+    test_moves();
+    test_flags_insns();
+    test_strings();
+    test_exceptions_and_tb_shape();
+    test_system();
+    test_helper_paths();
+    test_conditions(16);
+    test_conditions(32);
+    test_conditions(64);
+
+    ir_func_destroy(&func);
+    code_pages_destroy(&code_pages);
+    as_destroy(&mem);
+    free(ram);
+    return check_report("lift");
+}
