@@ -1,0 +1,143 @@
+/*
+ * helpers_internal.h — what the frontend's runtime files (cpu.c, the
+ * *_helper.c files, cpu_exec.c) share among themselves and nobody else.
+ *
+ * Two styles of guest memory access live side by side. The helpers of
+ * helpers.h raise guest exceptions (longjmp to the loop). Event delivery
+ * and code fetch run outside generated code and must not: they use the
+ * *_rec accessors below, which return false with the fault recorded in
+ * env (exception_index, error_code, CR2) and leave the caller to decide
+ * (a double fault, a #PF on fetch).
+ */
+#ifndef RX86_FRONTEND_HELPERS_INTERNAL_H
+#define RX86_FRONTEND_HELPERS_INTERNAL_H
+
+#include "frontend/helpers.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Descriptor bits (SDM Vol. 3A 3.4.5), in SegCache.attr terms. */
+#define DESC_TYPE_A 0x1u         /* accessed (code/data) */
+#define DESC_TYPE_W 0x2u         /* data: writable */
+#define DESC_TYPE_R 0x2u         /* code: readable */
+#define DESC_TYPE_E 0x4u         /* data: expand-down */
+#define DESC_TYPE_C 0x4u         /* code: conforming */
+#define DESC_TYPE_CODE 0x8u      /* code rather than data */
+
+/* System descriptor and gate types (SDM Vol. 3A Table 3-2). */
+enum {
+    SYS_TSS16_AVAIL = 1, SYS_LDT = 2, SYS_TSS16_BUSY = 3, SYS_CALL16 = 4, SYS_TASK = 5,
+    SYS_INT16 = 6, SYS_TRAP16 = 7, SYS_TSS32_AVAIL = 9, SYS_TSS32_BUSY = 11, SYS_CALL32 = 12,
+    SYS_INT32 = 14, SYS_TRAP32 = 15,
+};
+
+/* The DPL of a cached segment. */
+static inline unsigned seg_dpl(const SegCache *s)
+{
+    return (s->attr >> SEG_ATTR_DPL_SHIFT) & 3;
+}
+
+static inline unsigned cpu_cpl(const CpuState *env)
+{
+    return env->hflags & HF_CPL_MASK;
+}
+
+/* A selector's error-code form: index and TI, RPL bits cleared. */
+static inline uint32_t sel_err(uint32_t selector)
+{
+    return selector & 0xfffc;
+}
+
+/* ---- exceptions (excp_helper.c) ----------------------------------------- */
+
+/* Record an exception in env without leaving (error code optional). */
+void cpu_record_exception(CpuState *env, int vector, uint32_t error_code, bool has_error);
+/* Leave for the loop with the exception env records: EIP = fault_pc. */
+__attribute__((noreturn)) void cpu_raise_recorded(CpuState *env);
+/* Triple fault or an unimplemented path: stop the CPU (shutdown_request),
+ * saying why on stderr. */
+void cpu_shutdown(CpuState *env, const char *why);
+
+/* ---- memory (mem_helper.c) ---------------------------------------------- */
+
+/* The MMU index of CPU-internal (implicit supervisor) accesses: descriptor
+ * tables, the IDT, the TSS (SDM Vol. 3A 4.6: SMAP applies whatever AC). */
+unsigned cpu_mmu_index_kernel(const CpuState *env);
+/* The MMU index for privilege level cpl. */
+unsigned cpu_mmu_index_for_cpl(const CpuState *env, unsigned cpl);
+
+/* Recording accesses: false with the fault recorded (#PF, #GP(0) for a
+ * non-canonical address). A store to a code page invalidates its TBs but
+ * never restarts the running instruction. */
+bool cpu_ld_rec(CpuState *env, uint64_t la, unsigned size, unsigned mmu_idx, uint64_t *value);
+bool cpu_st_rec(CpuState *env, uint64_t la, uint64_t value, unsigned size, unsigned mmu_idx);
+
+/* A host pointer to the bytes of [la, la + len) (within one page) when the
+ * page is plain RAM for this access with no slow-path flag; NULL otherwise
+ * (the caller then goes byte by byte). Faults are raised. */
+uint8_t *cpu_host_ptr(CpuState *env, uint64_t la, unsigned len, PagingAccess access,
+                      unsigned mmu_idx);
+
+/* Translate a fetch of code at linear pc: the physical address, or -1
+ * with #PF/#GP recorded. */
+uint64_t cpu_fetch_phys(CpuState *env, uint64_t pc);
+
+/* ---- segments (seg_helper.c) -------------------------------------------- */
+
+/* Read the 8-byte descriptor of selector from the GDT/LDT into *desc.
+ * Returns 0; 1 when the selector lies beyond the table's limit (or names an
+ * unusable LDT), nothing recorded: the caller picks the fault; -1 when the
+ * read itself faulted (#PF recorded). */
+int seg_read_desc(CpuState *env, uint32_t selector, uint64_t *desc);
+/* Write back a descriptor's accessed bit (recording; false on a fault). */
+bool seg_set_accessed(CpuState *env, uint32_t selector, uint64_t desc);
+/* The SegCache a descriptor describes (base, limit with G, attr). */
+void seg_cache_from_desc(SegCache *s, uint32_t selector, uint64_t desc);
+/* Set a segment register to a real-mode/VM86 value: base = selector << 4. */
+void seg_load_real(CpuState *env, int seg, uint32_t selector);
+
+/* A stack being pushed or popped: linear address base + (sp & mask), the
+ * register updated under mask at the end (16-bit stacks keep ESP's top). */
+typedef struct StackPtr {
+    uint64_t base, sp, mask;
+    unsigned mmu_idx;
+} StackPtr;
+
+/* The mask of SS's stack pointer: SP, ESP (SS.B), or RSP in 64-bit mode. */
+static inline uint64_t stack_mask(const CpuState *env, const SegCache *ss)
+{
+    if (env->hflags & HF_CS64) {
+        return ~0ull;
+    }
+    return ss->attr & SEG_ATTR_DB ? 0xffffffffull : 0xffffull;
+}
+
+static inline bool stack_push(CpuState *env, StackPtr *st, uint64_t value, unsigned size)
+{
+    st->sp = (st->sp - size) & st->mask;
+    return cpu_st_rec(env, st->base + st->sp, value, size, st->mmu_idx);
+}
+
+static inline bool stack_pop(CpuState *env, StackPtr *st, unsigned size, uint64_t *value)
+{
+    if (!cpu_ld_rec(env, st->base + st->sp, size, st->mmu_idx, value)) {
+        return false;
+    }
+    st->sp = (st->sp + size) & st->mask;
+    return true;
+}
+
+/* ---- flags (cc_helper.c / misc_helper.c) ------------------------------- */
+
+/* The arithmetic flags of env's lazy state. */
+uint64_t cpu_cc_flags(const CpuState *env);
+/* Tell the loop to come back for a pending interrupt now that IF may be 1. */
+void cpu_check_irq_window(CpuState *env);
+
+/* ---- logging (cpu_exec.c) ----------------------------------------------- */
+
+/* The QEMU-style "-d int" line and register dump of one event. */
+void cpu_log_interrupt(CpuState *env, int vector, uint32_t error_code, bool is_int, bool is_hw);
+
+#endif

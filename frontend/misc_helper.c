@@ -1,0 +1,732 @@
+/*
+ * misc_helper.c — system instructions and the flags register: PUSHF/POPF,
+ * CLI/STI, HLT, IN/OUT, CPUID, RDTSC(P), RDMSR/WRMSR, MOV to and from
+ * control and debug registers, CLTS, LMSW, INVLPG, LGDT/LIDT/SGDT/SIDT.
+ *
+ * CPUID describes what rx86 runs, no more: the base integer ISA with TSC,
+ * MSR, CX8, CMOV, PAE, PSE, PGE and, in the extended leaves, SYSCALL, NX
+ * and long mode. No FPU, MMX or SSE bits yet (the x87 and SSE helpers do
+ * not exist), no APIC bit until the local APIC does; so an x86-64 kernel,
+ * which needs SSE2, will refuse to start until they are added.
+ *
+ * The time-stamp counter is a virtual 1 GHz clock: host CLOCK_MONOTONIC
+ * nanoseconds plus a per-CPU offset (set by reset and by WRMSR to the
+ * TSC), so it is invariant and never goes backwards.
+ */
+#include "frontend/helpers_internal.h"
+
+#include <time.h>
+
+/* MSR numbers (SDM Vol. 4, Table 2-2). */
+#define MSR_TSC 0x10u
+#define MSR_APIC_BASE 0x1bu
+#define MSR_SYSENTER_CS 0x174u
+#define MSR_SYSENTER_ESP 0x175u
+#define MSR_SYSENTER_EIP 0x176u
+#define MSR_MISC_ENABLE 0x1a0u
+#define MSR_PAT 0x277u
+#define MSR_EFER 0xc0000080u
+#define MSR_STAR 0xc0000081u
+#define MSR_LSTAR 0xc0000082u
+#define MSR_CSTAR 0xc0000083u
+#define MSR_FMASK 0xc0000084u
+#define MSR_FS_BASE 0xc0000100u
+#define MSR_GS_BASE 0xc0000101u
+#define MSR_KERNEL_GS_BASE 0xc0000102u
+#define MSR_TSC_AUX 0xc0000103u
+
+#define CR4_TSD (1ull << 2)
+#define CR4_DE (1ull << 3)
+#define CR4_MCE (1ull << 6)
+#define CR4_PCE (1ull << 8)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+/* CR4 bits a guest may set: those whose feature rx86 has or which only
+ * gate instructions it checks (SDM Vol. 3A 2.5). Others are reserved: #GP. */
+#define CR4_VALID                                                                                  \
+    (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |            \
+     CR4_OSXMMEXCPT | CR4_SMEP | CR4_SMAP)
+#define EFER_VALID (EFER_SCE | EFER_LME | EFER_NXE)
+
+/* CPUID.1 EDX and 80000001h EDX bits (SDM Vol. 2A CPUID, Tables 3-11, 3-12). */
+#define CPUID_1_EDX_PSE (1u << 3)
+#define CPUID_1_EDX_TSC (1u << 4)
+#define CPUID_1_EDX_MSR (1u << 5)
+#define CPUID_1_EDX_PAE (1u << 6)
+#define CPUID_1_EDX_CX8 (1u << 8)
+#define CPUID_1_EDX_PGE (1u << 13)
+#define CPUID_1_EDX_CMOV (1u << 15)
+#define CPUID_EXT_EDX_SYSCALL (1u << 11)
+#define CPUID_EXT_EDX_NX (1u << 20)
+#define CPUID_EXT_EDX_LM (1u << 29)
+/* AMD mirrors these leaf-1 EDX bits in 80000001h EDX (AMD APM Vol. 3, E.4.2). */
+#define CPUID_AMD_ALIASES 0x0183f3ffu
+
+#define CPUID_1_EDX                                                                                \
+    (CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR | CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 |    \
+     CPUID_1_EDX_PGE | CPUID_1_EDX_CMOV)
+
+/* ---- flags ------------------------------------------------------------------ */
+
+void cpu_check_irq_window(CpuState *env)
+{
+    if ((env->eflags & EFLAGS_IF) && atomic_load(&env->interrupt_request)) {
+        atomic_store(&env->exec.exit_request, 1);
+    }
+}
+
+static unsigned iopl_of(const CpuState *env)
+{
+    return (env->eflags & EFLAGS_IOPL) >> 12;
+}
+
+uint64_t helper_pushf(CpuState *env)
+{
+    /* VM and RF read as 0 in the image (SDM Vol. 2B PUSHF). */
+    return cpu_get_eflags(env) & ~(uint64_t)(EFLAGS_VM | EFLAGS_RF);
+}
+
+void helper_popf(CpuState *env, uint64_t value, uint32_t op_size)
+{
+    uint64_t mask = EFLAGS_ARITH | EFLAGS_TF | EFLAGS_DF | EFLAGS_NT | EFLAGS_AC | EFLAGS_ID |
+                    EFLAGS_RF;
+    bool pe = env->cr[0] & CR0_PE;
+    unsigned cpl = cpu_cpl(env);
+    if (pe && (env->eflags & EFLAGS_VM)) {
+        /* Virtual-8086 mode without VME: IOPL 3 or #GP(0); IOPL stays. */
+        if (iopl_of(env) != 3) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        mask |= EFLAGS_IF;
+    } else {
+        if (cpl == 0) {
+            mask |= EFLAGS_IOPL;
+        }
+        if (cpl <= iopl_of(env)) {
+            mask |= EFLAGS_IF;
+        }
+    }
+    if (op_size == 2) {
+        mask &= 0xffff;
+    }
+    /* RF is cleared (SDM Vol. 2B POPF); VM, VIF and VIP are kept. */
+    cpu_set_eflags(env, value & ~(uint64_t)EFLAGS_RF, mask);
+    cpu_check_irq_window(env);
+}
+
+/* CLI/STI may change IF: real mode always; protected mode at CPL <= IOPL;
+ * VM86 at IOPL 3; else #GP(0) (SDM Vol. 2A CLI, without VME/PVI). */
+static void check_if_change(CpuState *env)
+{
+    if (!(env->cr[0] & CR0_PE)) {
+        return;
+    }
+    if (env->eflags & EFLAGS_VM ? iopl_of(env) != 3 : cpu_cpl(env) > iopl_of(env)) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+}
+
+void helper_cli(CpuState *env)
+{
+    check_if_change(env);
+    env->eflags &= ~(uint64_t)EFLAGS_IF;
+}
+
+void helper_sti(CpuState *env)
+{
+    check_if_change(env);
+    if (!(env->eflags & EFLAGS_IF)) {
+        /* The interrupt shadow: no interrupt before the next instruction
+         * completes (SDM Vol. 2B STI). */
+        env->hflags |= HF_INHIBIT;
+    }
+    env->eflags |= EFLAGS_IF;
+    cpu_check_irq_window(env);
+}
+
+void helper_hlt(CpuState *env, uint64_t next_eip)
+{
+    if (cpu_cpl(env) != 0) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    env->halted = true;
+    env->rip = next_eip;
+    env->exception_index = -1;
+    exec_raise(&env->exec);
+}
+
+/* ---- port I/O ---------------------------------------------------------------- */
+
+/* Protected mode with CPL > IOPL, or VM86: the TSS I/O permission bitmap
+ * must allow every byte of the access (SDM Vol. 1 19.5.2). */
+static void check_io(CpuState *env, uint32_t port, uint32_t size)
+{
+    if (!(env->cr[0] & CR0_PE)) {
+        return;
+    }
+    if (!(env->eflags & EFLAGS_VM) && cpu_cpl(env) <= iopl_of(env)) {
+        return;
+    }
+    unsigned type = env->tr.attr & SEG_ATTR_TYPE;
+    if (!(env->tr.attr & SEG_ATTR_P) || (type != SYS_TSS32_AVAIL && type != SYS_TSS32_BUSY) ||
+        env->tr.limit < 0x67) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    unsigned kmmu = cpu_mmu_index_kernel(env);
+    uint64_t io_base;
+    if (!cpu_ld_rec(env, env->tr.base + 0x66, 2, kmmu, &io_base)) {
+        cpu_raise_recorded(env);
+    }
+    uint64_t off = io_base + port / 8;
+    if (off + 1 > env->tr.limit) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    uint64_t bits;
+    if (!cpu_ld_rec(env, env->tr.base + off, 2, kmmu, &bits)) {
+        cpu_raise_recorded(env);
+    }
+    uint64_t want = ((1u << size) - 1) << (port & 7);
+    if (bits & want) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+}
+
+static uint64_t size_mask(uint32_t size)
+{
+    return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+uint64_t helper_in(CpuState *env, uint32_t port, uint32_t size)
+{
+    port &= 0xffff;
+    check_io(env, port, size);
+    if (!env->bus.port_read) {
+        return size_mask(size); /* nobody answers: all ones */
+    }
+    return env->bus.port_read(env->bus.opaque, (uint16_t)port, size) & size_mask(size);
+}
+
+void helper_out(CpuState *env, uint32_t port, uint64_t value, uint32_t size)
+{
+    port &= 0xffff;
+    check_io(env, port, size);
+    if (env->bus.port_write) {
+        env->bus.port_write(env->bus.opaque, (uint16_t)port, value & size_mask(size), size);
+    }
+}
+
+/* ---- CPUID, TSC, MSRs -------------------------------------------------------- */
+
+/* "AuthenticAMD" in EBX, EDX, ECX order. */
+#define VENDOR_EBX 0x68747541u /* "Auth" */
+#define VENDOR_EDX 0x69746e65u /* "enti" */
+#define VENDOR_ECX 0x444d4163u /* "cAMD" */
+
+static void set_reg32(CpuState *env, int r, uint32_t v)
+{
+    env->regs[r] = v; /* 32-bit results zero-extend (SDM Vol. 1 3.4.1.1) */
+}
+
+/* The brand string of leaves 80000002h-80000004h, 48 bytes with NULs. */
+static const char cpu_brand[48] = "rx86 Virtual CPU";
+
+void helper_cpuid(CpuState *env)
+{
+    uint32_t leaf = (uint32_t)env->regs[R_EAX];
+    uint32_t sub = (uint32_t)env->regs[R_ECX];
+    uint32_t a = 0, b = 0, c = 0, d = 0;
+    switch (leaf) {
+    case 0:
+        a = 7;
+        b = VENDOR_EBX;
+        c = VENDOR_ECX;
+        d = VENDOR_EDX;
+        break;
+    case 1:
+        a = 0x00060fb1u;
+        b = 8u << 8; /* CLFLUSH line size 64 bytes, initial APIC ID 0 */
+        d = CPUID_1_EDX;
+        break;
+    case 7:
+        /* Subleaf 0: no structured extended features yet (max subleaf 0). */
+        (void)sub;
+        break;
+    case 0x80000000u:
+        a = 0x80000008u;
+        b = VENDOR_EBX;
+        c = VENDOR_ECX;
+        d = VENDOR_EDX;
+        break;
+    case 0x80000001u:
+        a = 0x00060fb1u;
+        d = (CPUID_1_EDX & CPUID_AMD_ALIASES) | CPUID_EXT_EDX_SYSCALL | CPUID_EXT_EDX_NX |
+            CPUID_EXT_EDX_LM;
+        break;
+    case 0x80000002u:
+    case 0x80000003u:
+    case 0x80000004u: {
+        const unsigned char *p = (const unsigned char *)cpu_brand + 16 * (leaf - 0x80000002u);
+        uint32_t w[4];
+        for (int i = 0; i < 4; i++) {
+            w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+                   (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+        }
+        a = w[0];
+        b = w[1];
+        c = w[2];
+        d = w[3];
+        break;
+    }
+    case 0x80000008u:
+        a = 48u << 8 | PAGING_MAXPHYADDR; /* linear and physical address widths */
+        break;
+    default:
+        break;
+    }
+    set_reg32(env, R_EAX, a);
+    set_reg32(env, R_EBX, b);
+    set_reg32(env, R_ECX, c);
+    set_reg32(env, R_EDX, d);
+}
+
+static uint64_t virtual_clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t read_tsc(CpuState *env)
+{
+    /* CR4.TSD restricts RDTSC to CPL 0 (SDM Vol. 2B RDTSC). */
+    if ((env->cr[4] & CR4_TSD) && cpu_cpl(env) != 0 && (env->cr[0] & CR0_PE)) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    return virtual_clock_ns() + env->tsc_offset;
+}
+
+void helper_rdtsc(CpuState *env)
+{
+    uint64_t t = read_tsc(env);
+    set_reg32(env, R_EAX, (uint32_t)t);
+    set_reg32(env, R_EDX, (uint32_t)(t >> 32));
+}
+
+void helper_rdtscp(CpuState *env)
+{
+    helper_rdtsc(env);
+    set_reg32(env, R_ECX, (uint32_t)env->tsc_aux);
+}
+
+static bool canonical(uint64_t v)
+{
+    return (uint64_t)((int64_t)(v << 16) >> 16) == v;
+}
+
+static void check_cpl0(CpuState *env)
+{
+    if (cpu_cpl(env) != 0) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+}
+
+void helper_rdmsr(CpuState *env)
+{
+    check_cpl0(env);
+    uint32_t msr = (uint32_t)env->regs[R_ECX];
+    uint64_t v;
+    switch (msr) {
+    case MSR_TSC:
+        v = virtual_clock_ns() + env->tsc_offset;
+        break;
+    case MSR_APIC_BASE:
+        v = env->apic_base;
+        break;
+    case MSR_SYSENTER_CS:
+        v = env->sysenter_cs;
+        break;
+    case MSR_SYSENTER_ESP:
+        v = env->sysenter_esp;
+        break;
+    case MSR_SYSENTER_EIP:
+        v = env->sysenter_eip;
+        break;
+    case MSR_MISC_ENABLE:
+        v = env->misc_enable;
+        break;
+    case MSR_PAT:
+        v = env->pat;
+        break;
+    case MSR_EFER:
+        v = env->efer;
+        break;
+    case MSR_STAR:
+        v = env->star;
+        break;
+    case MSR_LSTAR:
+        v = env->lstar;
+        break;
+    case MSR_CSTAR:
+        v = env->cstar;
+        break;
+    case MSR_FMASK:
+        v = env->fmask;
+        break;
+    case MSR_FS_BASE:
+        v = env->segs[R_FS].base;
+        break;
+    case MSR_GS_BASE:
+        v = env->segs[R_GS].base;
+        break;
+    case MSR_KERNEL_GS_BASE:
+        v = env->kernel_gs_base;
+        break;
+    case MSR_TSC_AUX:
+        v = env->tsc_aux;
+        break;
+    default:
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    set_reg32(env, R_EAX, (uint32_t)v);
+    set_reg32(env, R_EDX, (uint32_t)(v >> 32));
+}
+
+/* A PAT entry must name a memory type: 0, 1, 4, 5, 6 or 7 (SDM Vol. 3A
+ * 11.12.2). */
+static bool pat_valid(uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        unsigned t = (v >> (8 * i)) & 0xff;
+        if (t == 2 || t == 3 || t > 7) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void write_efer(CpuState *env, uint64_t v)
+{
+    if (v & ~(uint64_t)(EFER_VALID | EFER_LMA)) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    /* LME may not change while paging is on (SDM Vol. 3A 9.8.5). */
+    if ((env->cr[0] & CR0_PG) && ((v ^ env->efer) & EFER_LME)) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    uint64_t old = env->efer;
+    env->efer = (v & EFER_VALID) | (old & EFER_LMA); /* LMA is read-only */
+    if ((old ^ env->efer) & EFER_NXE) {
+        tlb_flush_all(&env->tlb);
+        exec_jmp_cache_clear(&env->exec);
+    }
+    cpu_update_hflags(env);
+}
+
+void helper_wrmsr(CpuState *env)
+{
+    check_cpl0(env);
+    uint32_t msr = (uint32_t)env->regs[R_ECX];
+    uint64_t v = (env->regs[R_EDX] << 32) | (uint32_t)env->regs[R_EAX];
+    switch (msr) {
+    case MSR_TSC:
+        env->tsc_offset = v - virtual_clock_ns();
+        break;
+    case MSR_APIC_BASE:
+        /* Bits 12-39 base, 11 enable, 8 BSP (read-only); the rest reserved. */
+        if (v & ~(uint64_t)0xfffffff900ull) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        env->apic_base = (v & ~(uint64_t)(1u << 8)) | (env->apic_base & (1u << 8));
+        break;
+    case MSR_SYSENTER_CS:
+        env->sysenter_cs = v & 0xffff;
+        break;
+    case MSR_SYSENTER_ESP:
+    case MSR_SYSENTER_EIP:
+    case MSR_LSTAR:
+    case MSR_CSTAR:
+    case MSR_FS_BASE:
+    case MSR_GS_BASE:
+    case MSR_KERNEL_GS_BASE:
+        if (!canonical(v)) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        switch (msr) {
+        case MSR_SYSENTER_ESP:
+            env->sysenter_esp = v;
+            break;
+        case MSR_SYSENTER_EIP:
+            env->sysenter_eip = v;
+            break;
+        case MSR_LSTAR:
+            env->lstar = v;
+            break;
+        case MSR_CSTAR:
+            env->cstar = v;
+            break;
+        case MSR_FS_BASE:
+            env->segs[R_FS].base = v;
+            break;
+        case MSR_GS_BASE:
+            env->segs[R_GS].base = v;
+            break;
+        default:
+            env->kernel_gs_base = v;
+            break;
+        }
+        break;
+    case MSR_MISC_ENABLE:
+        env->misc_enable = v;
+        break;
+    case MSR_PAT:
+        if (!pat_valid(v)) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        env->pat = v;
+        break;
+    case MSR_EFER:
+        write_efer(env, v);
+        break;
+    case MSR_STAR:
+        env->star = v;
+        break;
+    case MSR_FMASK:
+        env->fmask = v & 0xffffffffull;
+        break;
+    case MSR_TSC_AUX:
+        if (v >> 32) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        env->tsc_aux = v;
+        break;
+    default:
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+}
+
+/* ---- control and debug registers --------------------------------------------- */
+
+static void flush_all(CpuState *env)
+{
+    tlb_flush_all(&env->tlb);
+    exec_jmp_cache_clear(&env->exec);
+}
+
+/* MOV to CR0 (SDM Vol. 3A 2.5 and 9.8.5 for the long-mode transitions). */
+static void write_cr0(CpuState *env, uint64_t v)
+{
+    uint64_t old = env->cr[0];
+    if (v >> 32) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    v |= CR0_ET; /* hardwired to 1 since the i486 */
+    if (((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD))) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    if ((v & CR0_PG) && !(old & CR0_PG) && (env->efer & EFER_LME)) {
+        /* Entering IA-32e mode needs PAE and a code segment with L = 0. */
+        if (!(env->cr[4] & CR4_PAE) || (env->segs[R_CS].attr & SEG_ATTR_L)) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        env->efer |= EFER_LMA;
+    }
+    if (!(v & CR0_PG) && (old & CR0_PG) && (env->efer & EFER_LMA)) {
+        /* Leaving IA-32e mode only from compatibility mode. */
+        if (env->hflags & HF_CS64) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        env->efer &= ~EFER_LMA;
+    }
+    env->cr[0] = v;
+    if ((old ^ v) & (CR0_PG | CR0_WP | CR0_PE)) {
+        flush_all(env);
+    }
+    cpu_update_hflags(env);
+}
+
+static void write_cr4(CpuState *env, uint64_t v)
+{
+    uint64_t old = env->cr[4];
+    if (v & ~(uint64_t)CR4_VALID) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    if ((env->efer & EFER_LMA) && !(v & CR4_PAE)) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    env->cr[4] = v;
+    if (old != v) {
+        flush_all(env);
+    }
+    cpu_update_hflags(env);
+}
+
+uint64_t helper_read_cr(CpuState *env, uint32_t reg)
+{
+    check_cpl0(env);
+    switch (reg) {
+    case 0:
+    case 2:
+    case 3:
+    case 4:
+        return env->cr[reg];
+    case 8:
+        return env->cr8;
+    default:
+        cpu_raise_exception(env, EXC_UD);
+    }
+}
+
+void helper_write_cr(CpuState *env, uint32_t reg, uint64_t value)
+{
+    check_cpl0(env);
+    switch (reg) {
+    case 0:
+        write_cr0(env, value);
+        break;
+    case 2:
+        env->cr[2] = value;
+        break;
+    case 3:
+        /* Bits above MAXPHYADDR are reserved in IA-32e mode (SDM Vol. 3A
+         * 4.5); outside it only the low 32 bits exist. */
+        if (env->efer & EFER_LMA) {
+            if (value >> PAGING_MAXPHYADDR) {
+                cpu_raise_exception_err(env, EXC_GP, 0);
+            }
+        } else {
+            value &= 0xffffffffull;
+        }
+        env->cr[3] = value;
+        /* Non-global translations go (SDM Vol. 3A 4.10.4.1). */
+        tlb_flush_nonglobal(&env->tlb);
+        exec_jmp_cache_clear(&env->exec);
+        break;
+    case 4:
+        write_cr4(env, value);
+        break;
+    case 8:
+        if (value & ~0xfull) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        env->cr8 = value;
+        break;
+    default:
+        cpu_raise_exception(env, EXC_UD);
+    }
+}
+
+/* DR4/DR5 alias DR6/DR7 unless CR4.DE (then #UD) (SDM Vol. 3A 17.2.2). */
+static uint32_t dr_index(CpuState *env, uint32_t reg)
+{
+    if (reg == 4 || reg == 5) {
+        if (env->cr[4] & CR4_DE) {
+            cpu_raise_exception(env, EXC_UD);
+        }
+        return reg + 2;
+    }
+    if (reg > 7) {
+        cpu_raise_exception(env, EXC_UD);
+    }
+    return reg;
+}
+
+uint64_t helper_read_dr(CpuState *env, uint32_t reg)
+{
+    check_cpl0(env);
+    return env->dr[dr_index(env, reg)];
+}
+
+void helper_write_dr(CpuState *env, uint32_t reg, uint64_t value)
+{
+    check_cpl0(env);
+    uint32_t i = dr_index(env, reg);
+    if (i >= 6 && (value >> 32)) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    if (i == 6) {
+        /* Reserved bits read as 1s except bit 12 (SDM Vol. 3A 17.2.3). */
+        value = (value & 0xe00f) | 0xffff0ff0ull;
+    } else if (i == 7) {
+        value = (value & ~0xd800ull) | 0x400;
+    } else if (!(env->hflags & HF_LMA)) {
+        value &= 0xffffffffull;
+    }
+    /* TODO: breakpoints (DR7 enables) take effect with the debug work. */
+    env->dr[i] = value;
+}
+
+void helper_clts(CpuState *env)
+{
+    check_cpl0(env);
+    env->cr[0] &= ~CR0_TS;
+    cpu_update_hflags(env);
+}
+
+void helper_lmsw(CpuState *env, uint32_t value)
+{
+    check_cpl0(env);
+    /* Only PE, MP, EM and TS; PE can be set but not cleared (SDM Vol. 2A LMSW). */
+    uint64_t cr0 = (env->cr[0] & ~0xeull) | (value & 0xf) | (env->cr[0] & CR0_PE);
+    write_cr0(env, cr0);
+}
+
+void helper_invlpg(CpuState *env, uint64_t la)
+{
+    check_cpl0(env);
+    tlb_flush_page(&env->tlb, la);
+    exec_jmp_cache_clear(&env->exec);
+}
+
+/* LGDT/LIDT: limit then base; 24 bits of base with a 16-bit operand,
+ * 8 bytes in 64-bit mode (SDM Vol. 2A LGDT/LIDT). */
+static DescTable load_table_reg(CpuState *env, uint64_t la, uint32_t op_size)
+{
+    check_cpl0(env);
+    unsigned idx = cpu_mmu_index(env);
+    DescTable t;
+    t.limit = (uint32_t)cpu_ld(env, la, 2, idx);
+    if (env->hflags & HF_CS64) {
+        t.base = cpu_ld(env, la + 2, 8, idx);
+    } else {
+        t.base = cpu_ld(env, la + 2, 4, idx);
+        if (op_size == 2) {
+            t.base &= 0xffffff;
+        }
+    }
+    return t;
+}
+
+static void store_table_reg(CpuState *env, uint64_t la, const DescTable *t)
+{
+    unsigned idx = cpu_mmu_index(env);
+    /* Probe both parts first, so a fault leaves memory untouched. */
+    unsigned base_size = env->hflags & HF_CS64 ? 8 : 4;
+    cpu_host_ptr(env, la, 1, ACCESS_WRITE, idx);
+    cpu_host_ptr(env, la + 1 + base_size, 1, ACCESS_WRITE, idx);
+    cpu_st(env, la, t->limit & 0xffff, 2, idx);
+    /* The full 32-bit base is stored with either operand size on
+     * Pentium-class and later processors (SDM Vol. 2B SGDT). */
+    cpu_st(env, la + 2, base_size == 8 ? t->base : t->base & 0xffffffffull, base_size, idx);
+}
+
+void helper_lgdt(CpuState *env, uint64_t la, uint32_t op_size)
+{
+    env->gdt = load_table_reg(env, la, op_size);
+}
+
+void helper_lidt(CpuState *env, uint64_t la, uint32_t op_size)
+{
+    env->idt = load_table_reg(env, la, op_size);
+}
+
+void helper_sgdt(CpuState *env, uint64_t la, uint32_t op_size)
+{
+    (void)op_size;
+    store_table_reg(env, la, &env->gdt);
+}
+
+void helper_sidt(CpuState *env, uint64_t la, uint32_t op_size)
+{
+    (void)op_size;
+    store_table_reg(env, la, &env->idt);
+}

@@ -1,0 +1,643 @@
+/*
+ * seg_helper.c — segment registers and far control transfers: MOV/POP to a
+ * segment register, LLDT/LTR, far JMP/CALL/RET, IRET and ENTER.
+ *
+ * Real mode and virtual-8086 mode compute base = selector << 4. Protected
+ * mode loads the descriptor from the GDT or LDT with the checks of SDM
+ * Vol. 2 (MOV, JMP, CALL, RET, IRET pseudocode) and Vol. 3A 5.5-5.8: the
+ * table limit and type/privilege rules give #GP(selector), a segment not
+ * present #NP(selector) (#SS(selector) for SS), and a successful load sets
+ * the descriptor's accessed bit in memory. (The CS and SS caches of far
+ * transfers, returns and event delivery keep the descriptor as it was read,
+ * accessed bit and all, as QEMU's do, so -d cpu logs of the two diff
+ * cleanly; MOV to a segment register caches it with the bit set.) Returns
+ * to an outer privilege level switch stacks; long mode returns use 64-bit
+ * frames.
+ *
+ * Not implemented yet (a line on stderr and #GP(selector), for the
+ * system-CPU work to complete): far transfers through call gates, task
+ * gates and TSS descriptors (task switches), IRET with NT set (task
+ * return) and IRET to virtual-8086 mode (which stops the CPU instead).
+ */
+#include "frontend/helpers_internal.h"
+
+#include <stdio.h>
+
+/* ---- descriptors ---------------------------------------------------------- */
+
+void seg_cache_from_desc(SegCache *s, uint32_t selector, uint64_t desc)
+{
+    s->selector = (uint16_t)selector;
+    s->base = ((desc >> 16) & 0xffffff) | (((desc >> 56) & 0xff) << 24);
+    uint32_t limit = (uint32_t)((desc & 0xffff) | ((desc >> 32) & 0xf0000));
+    /* attr: access byte (bits 40-47), then AVL/L/D/G (bits 52-55). */
+    s->attr = (uint16_t)(((desc >> 40) & 0xff) | (((desc >> 52) & 0xf) << 12));
+    if (s->attr & SEG_ATTR_G) {
+        limit = (limit << 12) | 0xfff;
+    }
+    s->limit = limit;
+}
+
+void seg_load_real(CpuState *env, int seg, uint32_t selector)
+{
+    SegCache *s = &env->segs[seg];
+    s->selector = (uint16_t)selector;
+    s->base = (uint64_t)(selector & 0xffff) << 4;
+    if (env->eflags & EFLAGS_VM) {
+        /* Virtual-8086 segments are 64 KiB read/write data at DPL 3
+         * (SDM Vol. 3A 20.2.1). */
+        s->limit = 0xffff;
+        s->attr = SEG_ATTR_P | SEG_ATTR_S | (3u << SEG_ATTR_DPL_SHIFT) | DESC_TYPE_W |
+                  DESC_TYPE_A | (seg == R_CS ? DESC_TYPE_CODE : 0);
+    }
+    /* Real mode keeps the limit and attributes (SDM Vol. 3A 20.1.1). */
+}
+
+/* Read 8 bytes of a descriptor table at offset off (bounds already checked). */
+static int read_table(CpuState *env, const DescTable *t, uint32_t off, uint64_t *v)
+{
+    return cpu_ld_rec(env, t->base + off, 8, cpu_mmu_index_kernel(env), v) ? 0 : -1;
+}
+
+int seg_read_desc(CpuState *env, uint32_t selector, uint64_t *desc)
+{
+    DescTable t;
+    if (selector & 4) {
+        if ((env->ldt.selector & 0xfffc) == 0 || !(env->ldt.attr & SEG_ATTR_P)) {
+            return 1;
+        }
+        t.base = env->ldt.base;
+        t.limit = env->ldt.limit;
+    } else {
+        t = env->gdt;
+    }
+    uint32_t off = selector & 0xfff8;
+    if ((uint64_t)off + 7 > t.limit) {
+        return 1;
+    }
+    return read_table(env, &t, off, desc);
+}
+
+bool seg_set_accessed(CpuState *env, uint32_t selector, uint64_t desc)
+{
+    if (desc & (1ull << 40)) {
+        return true;
+    }
+    uint64_t base = selector & 4 ? env->ldt.base : env->gdt.base;
+    uint64_t la = base + (selector & 0xfff8) + 5;
+    return cpu_st_rec(env, la, ((desc >> 40) & 0xff) | 1, 1, cpu_mmu_index_kernel(env));
+}
+
+/* The descriptor of selector, or #GP(selector) beyond the table. */
+static uint64_t load_desc(CpuState *env, uint32_t selector)
+{
+    uint64_t desc;
+    int r = seg_read_desc(env, selector, &desc);
+    if (r < 0) {
+        cpu_raise_recorded(env);
+    }
+    if (r > 0) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    return desc;
+}
+
+static void set_accessed(CpuState *env, uint32_t selector, uint64_t desc)
+{
+    if (!seg_set_accessed(env, selector, desc)) {
+        cpu_raise_recorded(env);
+    }
+}
+
+static bool desc_is_code(const SegCache *s)
+{
+    return (s->attr & SEG_ATTR_S) && (s->attr & DESC_TYPE_CODE);
+}
+
+static void not_implemented(CpuState *env, const char *what, uint32_t selector)
+{
+    fprintf(stderr, "rx86: %s not implemented yet (selector %04x at %04x:%08llx): #GP\n", what,
+            selector, env->segs[R_CS].selector, (unsigned long long)env->exec.fault_pc);
+    cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+}
+
+/* ---- MOV/POP Sreg, LDS and friends --------------------------------------- */
+
+/* Protected-mode SS load (SDM Vol. 2B MOV: "IF SS is loaded"). */
+static void load_ss_protected(CpuState *env, uint32_t selector, unsigned cpl, SegCache *out)
+{
+    if ((selector & 0xfffc) == 0) {
+        /* 64-bit mode allows a null SS below CPL 3 with RPL = CPL. */
+        if ((env->hflags & HF_CS64) && cpl != 3 && (selector & 3) == cpl) {
+            out->selector = (uint16_t)selector;
+            out->base = 0;
+            out->limit = 0;
+            out->attr = (uint16_t)(cpl << SEG_ATTR_DPL_SHIFT);
+            return;
+        }
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    uint64_t desc = load_desc(env, selector);
+    SegCache s;
+    seg_cache_from_desc(&s, selector, desc);
+    unsigned type = s.attr & SEG_ATTR_TYPE;
+    if ((selector & 3) != cpl || seg_dpl(&s) != cpl || !(s.attr & SEG_ATTR_S) ||
+        (type & DESC_TYPE_CODE) || !(type & DESC_TYPE_W)) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    if (!(s.attr & SEG_ATTR_P)) {
+        cpu_raise_exception_err(env, EXC_SS, sel_err(selector));
+    }
+    set_accessed(env, selector, desc);
+    s.attr |= DESC_TYPE_A;
+    *out = s;
+}
+
+void helper_load_seg(CpuState *env, uint32_t seg, uint32_t selector)
+{
+    selector &= 0xffff;
+    if (seg >= SEG_COUNT || seg == R_CS) {
+        cpu_raise_exception(env, EXC_UD);
+    }
+    if (!(env->cr[0] & CR0_PE) || (env->eflags & EFLAGS_VM)) {
+        seg_load_real(env, (int)seg, selector);
+    } else if (seg == R_SS) {
+        load_ss_protected(env, selector, cpu_cpl(env), &env->segs[R_SS]);
+    } else if ((selector & 0xfffc) == 0) {
+        /* A null selector in a data segment register: unusable until
+         * loaded (SDM Vol. 3A 3.4.2); its base reads 0 (as QEMU). */
+        SegCache *s = &env->segs[seg];
+        s->selector = (uint16_t)selector;
+        s->base = 0;
+        s->limit = 0;
+        s->attr = 0;
+    } else {
+        unsigned cpl = cpu_cpl(env);
+        uint64_t desc = load_desc(env, selector);
+        SegCache s;
+        seg_cache_from_desc(&s, selector, desc);
+        unsigned type = s.attr & SEG_ATTR_TYPE;
+        if (!(s.attr & SEG_ATTR_S) || ((type & DESC_TYPE_CODE) && !(type & DESC_TYPE_R))) {
+            cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+        }
+        bool conforming_code = (type & DESC_TYPE_CODE) && (type & DESC_TYPE_C);
+        unsigned dpl = seg_dpl(&s);
+        if (!conforming_code && ((selector & 3) > dpl || cpl > dpl)) {
+            cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+        }
+        if (!(s.attr & SEG_ATTR_P)) {
+            cpu_raise_exception_err(env, EXC_NP, sel_err(selector));
+        }
+        set_accessed(env, selector, desc);
+        s.attr |= DESC_TYPE_A;
+        env->segs[seg] = s;
+    }
+    if (seg == R_SS) {
+        /* MOV SS and POP SS hold off interrupts for one instruction
+         * (SDM Vol. 2B MOV); LSS shares this helper and gets the same. */
+        env->hflags |= HF_INHIBIT;
+    }
+    cpu_update_hflags(env);
+    if (seg == R_SS) {
+        cpu_check_irq_window(env);
+    }
+}
+
+/* ---- far transfers --------------------------------------------------------- */
+
+/* The checks of a direct far JMP/CALL to a code segment (SDM Vol. 2A JMP,
+ * CALL: "IF segment type is conforming/non-conforming code"). */
+static SegCache check_far_code(CpuState *env, uint32_t selector, uint64_t desc, uint64_t offset)
+{
+    unsigned cpl = cpu_cpl(env);
+    SegCache s;
+    seg_cache_from_desc(&s, selector, desc);
+    unsigned dpl = seg_dpl(&s);
+    if (s.attr & DESC_TYPE_C) {
+        if (dpl > cpl) {
+            cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+        }
+    } else if ((selector & 3) > cpl || dpl != cpl) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    if (!(s.attr & SEG_ATTR_P)) {
+        cpu_raise_exception_err(env, EXC_NP, sel_err(selector));
+    }
+    bool target64 = (env->hflags & HF_LMA) && (s.attr & SEG_ATTR_L);
+    if (target64 && (s.attr & SEG_ATTR_DB)) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    if (!target64 && offset > s.limit) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    s.selector = (uint16_t)((selector & 0xfffc) | cpl);
+    return s;
+}
+
+void helper_ljmp(CpuState *env, uint32_t selector, uint64_t offset, uint64_t next_eip)
+{
+    (void)next_eip;
+    selector &= 0xffff;
+    if (!(env->cr[0] & CR0_PE) || (env->eflags & EFLAGS_VM)) {
+        seg_load_real(env, R_CS, selector);
+        env->rip = offset;
+        cpu_update_hflags(env);
+        return;
+    }
+    if ((selector & 0xfffc) == 0) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    uint64_t desc = load_desc(env, selector);
+    if (!((desc >> 44) & 1)) {
+        not_implemented(env, "far JMP through a gate or to a TSS (task switch)", selector);
+    }
+    if (!((desc >> 43) & 1)) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    SegCache cs = check_far_code(env, selector, desc, offset);
+    set_accessed(env, selector, desc);
+    env->segs[R_CS] = cs;
+    env->rip = offset;
+    cpu_update_hflags(env);
+}
+
+static StackPtr stack_of(CpuState *env)
+{
+    uint64_t mask = stack_mask(env, &env->segs[R_SS]);
+    StackPtr st = {
+        (env->hflags & HF_CS64) ? 0 : env->segs[R_SS].base,
+        env->regs[R_ESP] & mask,
+        mask,
+        cpu_mmu_index(env),
+    };
+    return st;
+}
+
+static void commit_sp(CpuState *env, const StackPtr *st)
+{
+    env->regs[R_ESP] = (env->regs[R_ESP] & ~st->mask) | (st->sp & st->mask);
+}
+
+static void push_or_raise(CpuState *env, StackPtr *st, uint64_t value, unsigned size)
+{
+    if (!stack_push(env, st, value, size)) {
+        cpu_raise_recorded(env);
+    }
+}
+
+static uint64_t pop_or_raise(CpuState *env, StackPtr *st, unsigned size)
+{
+    uint64_t v;
+    if (!stack_pop(env, st, size, &v)) {
+        cpu_raise_recorded(env);
+    }
+    return v;
+}
+
+void helper_lcall(CpuState *env, uint32_t selector, uint64_t offset, uint32_t op_size,
+                  uint64_t next_eip)
+{
+    selector &= 0xffff;
+    StackPtr st = stack_of(env);
+    if (!(env->cr[0] & CR0_PE) || (env->eflags & EFLAGS_VM)) {
+        push_or_raise(env, &st, env->segs[R_CS].selector, op_size);
+        push_or_raise(env, &st, next_eip, op_size);
+        commit_sp(env, &st);
+        seg_load_real(env, R_CS, selector);
+        env->rip = offset;
+        cpu_update_hflags(env);
+        return;
+    }
+    if ((selector & 0xfffc) == 0) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    uint64_t desc = load_desc(env, selector);
+    if (!((desc >> 44) & 1)) {
+        not_implemented(env, "far CALL through a call gate or to a TSS (task switch)", selector);
+    }
+    if (!((desc >> 43) & 1)) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    SegCache cs = check_far_code(env, selector, desc, offset);
+    push_or_raise(env, &st, env->segs[R_CS].selector, op_size);
+    push_or_raise(env, &st, next_eip, op_size);
+    set_accessed(env, selector, desc);
+    commit_sp(env, &st);
+    env->segs[R_CS] = cs;
+    env->rip = offset;
+    cpu_update_hflags(env);
+}
+
+/* After a return to an outer level: data segment registers the new CPL
+ * may not use become null (SDM Vol. 2B RET, "RETURN-TO-OUTER-PRIVILEGE-
+ * LEVEL": data or non-conforming code with DPL < CPL). */
+static void null_inaccessible_segs(CpuState *env, unsigned cpl)
+{
+    static const int regs[] = {R_ES, R_DS, R_FS, R_GS};
+    for (unsigned i = 0; i < 4; i++) {
+        SegCache *s = &env->segs[regs[i]];
+        bool conforming = desc_is_code(s) && (s->attr & DESC_TYPE_C);
+        if ((s->selector & 0xfffc) != 0 && !conforming && seg_dpl(s) < cpl) {
+            s->selector = 0;
+            s->base = 0;
+            s->limit = 0;
+            s->attr = 0;
+        }
+    }
+}
+
+/* Check the CS of a far return (RET, IRET): SDM Vol. 2B RET
+ * "PROTECTED-MODE". Returns the cache with selector as popped. */
+static SegCache check_return_cs(CpuState *env, uint32_t selector)
+{
+    unsigned cpl = cpu_cpl(env);
+    unsigned rpl = selector & 3;
+    if ((selector & 0xfffc) == 0) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    uint64_t desc = load_desc(env, selector);
+    SegCache s;
+    seg_cache_from_desc(&s, selector, desc);
+    if (!desc_is_code(&s) || rpl < cpl) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    unsigned dpl = seg_dpl(&s);
+    if ((s.attr & DESC_TYPE_C) ? dpl > rpl : dpl != rpl) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    if (!(s.attr & SEG_ATTR_P)) {
+        cpu_raise_exception_err(env, EXC_NP, sel_err(selector));
+    }
+    if ((env->hflags & HF_LMA) && (s.attr & SEG_ATTR_L) && (s.attr & SEG_ATTR_DB)) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    set_accessed(env, selector, desc);
+    return s;
+}
+
+/* The SS of a return to privilege level rpl (RET/IRET): null only in
+ * 64-bit mode below CPL 3. */
+static SegCache check_return_ss(CpuState *env, uint32_t selector, unsigned rpl)
+{
+    SegCache s;
+    if ((selector & 0xfffc) == 0) {
+        if ((env->hflags & HF_CS64) && rpl != 3) {
+            s.selector = (uint16_t)selector;
+            s.base = 0;
+            s.limit = 0;
+            s.attr = (uint16_t)(rpl << SEG_ATTR_DPL_SHIFT);
+            return s;
+        }
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    uint64_t desc = load_desc(env, selector);
+    seg_cache_from_desc(&s, selector, desc);
+    unsigned type = s.attr & SEG_ATTR_TYPE;
+    if ((selector & 3) != rpl || seg_dpl(&s) != rpl || !(s.attr & SEG_ATTR_S) ||
+        (type & DESC_TYPE_CODE) || !(type & DESC_TYPE_W)) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    if (!(s.attr & SEG_ATTR_P)) {
+        cpu_raise_exception_err(env, EXC_SS, sel_err(selector));
+    }
+    set_accessed(env, selector, desc);
+    return s;
+}
+
+/* The stack mask of a stack segment cache in the mode being returned to. */
+static uint64_t mask_for(const CpuState *env, const SegCache *cs, const SegCache *ss)
+{
+    if ((env->hflags & HF_LMA) && (cs->attr & SEG_ATTR_L)) {
+        return ~0ull;
+    }
+    return ss->attr & SEG_ATTR_DB ? 0xffffffffull : 0xffffull;
+}
+
+/*
+ * The common part of a protected-mode far RET and IRET after CS:EIP (and
+ * for IRET the flags) are popped: same level, or outer level with SS:ESP
+ * popped too (always in 64-bit mode for IRET). pop_bytes is RET's imm16.
+ */
+static void return_protected(CpuState *env, StackPtr *st, uint32_t cs_sel, uint64_t new_rip,
+                             unsigned op_size, unsigned pop_bytes, bool is_iret,
+                             uint64_t *new_flags_cpl)
+{
+    unsigned cpl = cpu_cpl(env);
+    SegCache cs = check_return_cs(env, cs_sel);
+    unsigned rpl = cs_sel & 3;
+    bool pop_stack = rpl > cpl || (is_iret && (env->hflags & HF_CS64));
+    if (!pop_stack) {
+        st->sp = (st->sp + pop_bytes) & st->mask;
+        commit_sp(env, st);
+        env->segs[R_CS] = cs;
+        env->rip = new_rip;
+        *new_flags_cpl = cpl;
+        return;
+    }
+    st->sp = (st->sp + pop_bytes) & st->mask;
+    uint64_t new_sp = pop_or_raise(env, st, op_size);
+    uint32_t ss_sel = (uint32_t)pop_or_raise(env, st, op_size) & 0xffff;
+    SegCache ss = check_return_ss(env, ss_sel, rpl);
+    uint64_t mask = mask_for(env, &cs, &ss);
+    new_sp = (new_sp + pop_bytes) & mask;
+    env->segs[R_CS] = cs;
+    env->segs[R_SS] = ss;
+    env->regs[R_ESP] = op_size == 8 || mask == ~0ull
+                           ? new_sp
+                           : (env->regs[R_ESP] & ~mask) | (new_sp & mask);
+    env->rip = new_rip;
+    *new_flags_cpl = cpl;
+    if (rpl > cpl) {
+        null_inaccessible_segs(env, rpl);
+    }
+}
+
+void helper_lret(CpuState *env, uint32_t op_size, uint32_t pop_bytes)
+{
+    StackPtr st = stack_of(env);
+    uint64_t new_rip = pop_or_raise(env, &st, op_size);
+    uint32_t cs_sel = (uint32_t)pop_or_raise(env, &st, op_size) & 0xffff;
+    if (!(env->cr[0] & CR0_PE) || (env->eflags & EFLAGS_VM)) {
+        st.sp = (st.sp + pop_bytes) & st.mask;
+        commit_sp(env, &st);
+        seg_load_real(env, R_CS, cs_sel);
+        env->rip = new_rip;
+        cpu_update_hflags(env);
+        return;
+    }
+    uint64_t unused;
+    return_protected(env, &st, cs_sel, new_rip, op_size, pop_bytes, false, &unused);
+    cpu_update_hflags(env);
+}
+
+/* EFLAGS bits IRET writes at every level (SDM Vol. 2A IRET: tempEFLAGS
+ * AND 257FD5H, less IF/IOPL/VIF/VIP which depend on privilege). */
+#define IRET_FLAGS                                                                                 \
+    (EFLAGS_ARITH | EFLAGS_TF | EFLAGS_DF | EFLAGS_NT | EFLAGS_RF | EFLAGS_AC | EFLAGS_ID)
+
+void helper_iret(CpuState *env, uint32_t op_size)
+{
+    StackPtr st = stack_of(env);
+    bool vm86 = env->eflags & EFLAGS_VM;
+    bool pe = env->cr[0] & CR0_PE;
+    if (pe && !vm86 && (env->eflags & EFLAGS_NT)) {
+        if (env->hflags & HF_LMA) {
+            cpu_raise_exception_err(env, EXC_GP, 0); /* no task return in IA-32e mode */
+        }
+        not_implemented(env, "IRET with NT set (task return)", env->tr.selector);
+    }
+    if (vm86 && (env->eflags & EFLAGS_IOPL) != EFLAGS_IOPL) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    uint64_t new_rip = pop_or_raise(env, &st, op_size);
+    uint32_t cs_sel = (uint32_t)pop_or_raise(env, &st, op_size) & 0xffff;
+    uint64_t flags = pop_or_raise(env, &st, op_size);
+    uint64_t mask = IRET_FLAGS | EFLAGS_IF;
+
+    if (!pe || vm86) {
+        /* Real mode: everything but VM, VIF and VIP; VM86 (IOPL 3) keeps
+         * IOPL too (SDM Vol. 2A IRET, REAL-ADDRESS-MODE and
+         * RETURN-FROM-VIRTUAL-8086-MODE). */
+        mask |= vm86 ? 0 : EFLAGS_IOPL;
+        if (op_size == 2) {
+            mask &= 0xffff;
+        }
+        commit_sp(env, &st);
+        seg_load_real(env, R_CS, cs_sel);
+        env->rip = new_rip;
+        cpu_set_eflags(env, flags, mask);
+        cpu_check_irq_window(env);
+        return;
+    }
+    if ((flags & EFLAGS_VM) && cpu_cpl(env) == 0 && !(env->hflags & HF_LMA) && op_size == 4) {
+        cpu_shutdown(env, "IRET to virtual-8086 mode is not implemented yet");
+        env->rip = env->exec.fault_pc;
+        exec_raise(&env->exec);
+    }
+    unsigned cpl = cpu_cpl(env);
+    unsigned iopl = (env->eflags & EFLAGS_IOPL) >> 12;
+    uint64_t old_cpl;
+    return_protected(env, &st, cs_sel, new_rip, op_size, 0, true, &old_cpl);
+    mask = IRET_FLAGS;
+    if (cpl <= iopl) {
+        mask |= EFLAGS_IF;
+    }
+    if (cpl == 0) {
+        mask |= EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP;
+    }
+    if (op_size == 2) {
+        mask &= 0xffff;
+    }
+    cpu_set_eflags(env, flags, mask);
+    cpu_check_irq_window(env);
+}
+
+void helper_enter(CpuState *env, uint32_t op_size, uint32_t frame_size, uint32_t level)
+{
+    StackPtr st = stack_of(env);
+    level &= 31;
+    frame_size &= 0xffff;
+    uint64_t bp_mask = st.mask;
+    uint64_t bp = env->regs[R_EBP];
+    push_or_raise(env, &st, bp, op_size);
+    uint64_t frame_temp = st.sp;
+    if (level > 0) {
+        for (uint32_t i = 1; i < level; i++) {
+            bp = (bp - op_size) & bp_mask;
+            uint64_t v;
+            if (!cpu_ld_rec(env, st.base + bp, op_size, st.mmu_idx, &v)) {
+                cpu_raise_recorded(env);
+            }
+            push_or_raise(env, &st, v, op_size);
+        }
+        push_or_raise(env, &st, frame_temp, op_size);
+    }
+    st.sp = (st.sp - frame_size) & st.mask;
+    /* rBP gets the frame at the operand size (SDM Vol. 2A ENTER). */
+    if (op_size == 8) {
+        env->regs[R_EBP] = frame_temp;
+    } else if (op_size == 4) {
+        env->regs[R_EBP] = (uint32_t)frame_temp;
+    } else {
+        env->regs[R_EBP] = (env->regs[R_EBP] & ~0xffffull) | (frame_temp & 0xffff);
+    }
+    commit_sp(env, &st);
+}
+
+/* ---- LLDT, LTR --------------------------------------------------------- */
+
+/* A system descriptor from the GDT: 16 bytes in IA-32e mode (SDM Vol. 3A
+ * 7.2.3). #GP(selector) for TI = 1 or beyond the limit. */
+static void load_system_desc(CpuState *env, uint32_t selector, SegCache *s, uint64_t *desc)
+{
+    unsigned size = env->hflags & HF_LMA ? 16 : 8;
+    uint32_t off = selector & 0xfff8;
+    if ((selector & 4) || (uint64_t)off + size - 1 > env->gdt.limit) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    uint64_t hi = 0;
+    if (read_table(env, &env->gdt, off, desc) < 0 ||
+        (size == 16 && read_table(env, &env->gdt, off + 8, &hi) < 0)) {
+        cpu_raise_recorded(env);
+    }
+    seg_cache_from_desc(s, selector, *desc);
+    s->base |= (hi & 0xffffffffull) << 32;
+}
+
+static void check_cpl0(CpuState *env)
+{
+    if (cpu_cpl(env) != 0) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+}
+
+void helper_lldt(CpuState *env, uint32_t selector)
+{
+    check_cpl0(env);
+    selector &= 0xffff;
+    if ((selector & 0xfffc) == 0) {
+        env->ldt.selector = (uint16_t)selector;
+        env->ldt.base = 0;
+        env->ldt.limit = 0;
+        env->ldt.attr = 0;
+        return;
+    }
+    SegCache s;
+    uint64_t desc;
+    load_system_desc(env, selector, &s, &desc);
+    if ((s.attr & SEG_ATTR_S) || (s.attr & SEG_ATTR_TYPE) != SYS_LDT) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    if (!(s.attr & SEG_ATTR_P)) {
+        cpu_raise_exception_err(env, EXC_NP, sel_err(selector));
+    }
+    env->ldt = s;
+}
+
+void helper_ltr(CpuState *env, uint32_t selector)
+{
+    check_cpl0(env);
+    selector &= 0xffff;
+    if ((selector & 0xfffc) == 0) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
+    }
+    SegCache s;
+    uint64_t desc;
+    load_system_desc(env, selector, &s, &desc);
+    unsigned type = s.attr & SEG_ATTR_TYPE;
+    bool ok = (env->hflags & HF_LMA) ? type == SYS_TSS32_AVAIL
+                                     : type == SYS_TSS32_AVAIL || type == SYS_TSS16_AVAIL;
+    if ((s.attr & SEG_ATTR_S) || !ok) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    if (!(s.attr & SEG_ATTR_P)) {
+        cpu_raise_exception_err(env, EXC_NP, sel_err(selector));
+    }
+    /* Mark it busy (SDM Vol. 2A LTR). */
+    uint64_t la = env->gdt.base + (selector & 0xfff8) + 5;
+    if (!cpu_st_rec(env, la, ((desc >> 40) & 0xff) | 2, 1, cpu_mmu_index_kernel(env))) {
+        cpu_raise_recorded(env);
+    }
+    s.attr |= 2;
+    env->tr = s;
+}
