@@ -1,6 +1,7 @@
 /* The command-line parser: values, defaults, QEMU's sub-option syntax, errors. */
 #include "system/options.h"
 #include "tests/unit/check.h"
+#include "translator/exec.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -129,11 +130,32 @@ static void test_machine_and_accel(void)
     CHECK(parse("-display", "hologram", NULL) == PARSE_ERROR);
 }
 
+/* -d, -D and the tcg accelerator's parameters. */
+static void test_tcg_and_log(void)
+{
+    CHECK(parse("-d", "in_asm,op,op_opt,out_asm,exec,cpu,int,nochain,icount", NULL) == PARSE_RUN);
+    CHECK_EQ(cfg.log_mask, LOG_IN_ASM | LOG_OP | LOG_OP_OPT | LOG_OUT_ASM | LOG_EXEC | LOG_CPU |
+                               LOG_INT | LOG_NOCHAIN | LOG_ICOUNT);
+    CHECK(parse("-d", "in_asm,frob", NULL) == PARSE_ERROR);
+    CHECK(strstr(err, "frob") != NULL && strstr(err, "-d help") != NULL);
+    CHECK(parse("-d", "help", NULL) == PARSE_EXIT);
+    CHECK(parse("-D", "log.txt", NULL) == PARSE_RUN);
+    CHECK(cfg.log_file && strcmp(cfg.log_file, "log.txt") == 0);
+    CHECK(parse("-accel", "tcg,backend=interp", NULL) == PARSE_RUN);
+    CHECK(cfg.tcg_interp && !cfg.tcg_check);
+    CHECK(parse("-accel", "tcg,backend=jit,check=on", NULL) == PARSE_RUN);
+    CHECK(!cfg.tcg_interp && cfg.tcg_check);
+    CHECK(parse("-accel", "tcg,backend=llvm", NULL) == PARSE_ERROR);
+    CHECK(strstr(err, "llvm") != NULL);
+    CHECK(parse("-accel", "tcg,check=maybe", NULL) == PARSE_ERROR);
+    CHECK(parse("-accel", "kvm,backend=interp", NULL) == PARSE_ERROR);
+}
+
 static void test_refusals(void)
 {
     static const char *const later[][2] = {
         {"-cdrom", "x.iso"},      {"-hda", "d.img"},     {"-drive", "file=d.img"},
-        {"-netdev", "user,id=n"}, {"-gdb", "tcp::1234"}, {"-d", "in_asm"},
+        {"-netdev", "user,id=n"}, {"-gdb", "tcp::1234"}, {"-accel", "tcg,thread=multi"},
         {"-cpu", "max"},          {"-boot", "c"},        {"-monitor", "stdio"},
     };
     for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
@@ -159,5 +181,6 @@ int main(void)
     test_chardevs_and_devices();
     test_machine_and_accel();
     test_refusals();
+    test_tcg_and_log();
     return check_report("options_test");
 }

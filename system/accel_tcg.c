@@ -1,0 +1,305 @@
+/*
+ * accel_tcg.c — the "tcg" accelerator: rx86's own CPU. One vCPU thread runs
+ * the translator's execution loop on a CpuState attached to the board's
+ * address spaces; the board is the same one KVM drives.
+ *
+ * The vCPU reaches devices through a CpuBus that takes the device lock
+ * (pc_port_* / pc_mmio_*). The translation cache tells the soft MMU which
+ * physical pages hold code (CodePages), so stores to them take the slow
+ * path and invalidate what they overwrite.
+ */
+#include "frontend/cpu.h"
+#include "frontend/helpers.h"
+#include "system/vm.h"
+#include "translator/backend.h"
+#include "translator/exec.h"
+#include "translator/tb.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TCG_CODE_BUFFER_SIZE (64u << 20)
+
+typedef struct TcgState {
+    CpuState *cpu;
+    TbCache cache;
+    bool cache_ready;
+    CodePages code;
+    bool code_ready;
+    FILE *log;
+    pthread_mutex_t lock; /* with wake: a halted vCPU sleeps here */
+    pthread_cond_t wake;
+} TcgState;
+
+/* ---- the bus: the board's handlers, then a look at whether the guest
+ * asked the machine to stop (isa-debug-exit) ---- */
+
+static void stop_if_exiting(Vm *vm)
+{
+    if (atomic_load(&vm->pc.exit_status) >= 0) {
+        TcgState *s = vm->accel_state;
+        exec_kick(&s->cpu->exec);
+    }
+}
+
+static uint64_t bus_port_read(void *opaque, uint16_t port, unsigned size)
+{
+    Vm *vm = opaque;
+    return pc_port_read(&vm->pc, port, size);
+}
+
+static void bus_port_write(void *opaque, uint16_t port, uint64_t value, unsigned size)
+{
+    Vm *vm = opaque;
+    pc_port_write(&vm->pc, port, value, size);
+    stop_if_exiting(vm);
+}
+
+static uint64_t bus_mmio_read(void *opaque, uint64_t paddr, unsigned size)
+{
+    Vm *vm = opaque;
+    uint8_t buf[8] = {0};
+    pc_mmio_read(&vm->pc, paddr, buf, size);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        v |= (uint64_t)buf[i] << (8 * i); /* guest memory is little-endian */
+    }
+    return v;
+}
+
+static void bus_mmio_write(void *opaque, uint64_t paddr, uint64_t value, unsigned size)
+{
+    Vm *vm = opaque;
+    uint8_t buf[8];
+    for (unsigned i = 0; i < size; i++) {
+        buf[i] = (uint8_t)(value >> (8 * i));
+    }
+    pc_mmio_write(&vm->pc, paddr, buf, size);
+    stop_if_exiting(vm);
+}
+
+/* ---- translation cache callbacks ---- */
+
+static void code_page_changed(void *opaque, uint64_t paddr, bool has_code)
+{
+    TcgState *s = opaque;
+    if (has_code) {
+        code_page_set(&s->code, paddr);
+        /* Writes to the page must now take the slow path. One vCPU: its
+         * TLB is ours to touch here. TODO: queue this for other vCPUs. */
+        tlb_flush_phys_page_writes(&s->cpu->tlb, paddr);
+    } else {
+        code_page_clear(&s->code, paddr);
+    }
+}
+
+static void cache_flushed(void *opaque)
+{
+    TcgState *s = opaque;
+    exec_jmp_cache_clear(&s->cpu->exec);
+}
+
+/* The top of guest physical memory: low RAM, and RAM above 4 GiB. */
+static uint64_t phys_top(const PcMachine *pc)
+{
+    if (pc->ram_size > pc->ram_below_4g) {
+        return (4ull << 30) + (pc->ram_size - pc->ram_below_4g);
+    }
+    return pc->ram_size;
+}
+
+static void tcg_destroy(Vm *vm);
+
+static int tcg_init(Vm *vm, char *err, size_t errlen)
+{
+    const VmConfig *cfg = vm->cfg;
+    const Backend *backend = &backend_interp;
+#if defined(__x86_64__)
+    if (!cfg->tcg_interp) {
+        backend = &backend_x86_64;
+    }
+#endif
+    if (cfg->tcg_check && backend == &backend_interp) {
+        snprintf(err, errlen, "-accel tcg,check=on compares the JIT with the interpreter: it "
+                              "needs the JIT backend (not backend=interp)");
+        return -EINVAL;
+    }
+    TcgState *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    vm->accel_state = s;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+
+    int rc = code_pages_init(&s->code, phys_top(&vm->pc));
+    if (rc) {
+        snprintf(err, errlen, "cannot track code pages: %s", strerror(-rc));
+        goto out_fail;
+    }
+    s->code_ready = true;
+    s->cpu = aligned_alloc(64, (sizeof(CpuState) + 63) & ~(size_t)63);
+    if (!s->cpu) {
+        rc = -ENOMEM;
+        snprintf(err, errlen, "out of memory for the CPU state");
+        goto out_fail;
+    }
+    memset(s->cpu, 0, sizeof(CpuState));
+
+    BackendConfig bcfg;
+    cpu_backend_config(&bcfg);
+    rc = tb_cache_init(&s->cache, backend, &bcfg, TCG_CODE_BUFFER_SIZE, phys_top(&vm->pc));
+    if (rc) {
+        snprintf(err, errlen, "cannot set up the translation cache (%s backend): %s",
+                 backend->name, strerror(-rc));
+        goto out_fail;
+    }
+    s->cache_ready = true;
+    s->cache.code_page_changed = code_page_changed;
+    s->cache.code_page_opaque = s;
+    s->cache.flushed = cache_flushed;
+    s->cache.flushed_opaque = s;
+
+    CpuBus bus = {
+        .opaque = vm,
+        .port_read = bus_port_read,
+        .port_write = bus_port_write,
+        .mmio_read = bus_mmio_read,
+        .mmio_write = bus_mmio_write,
+    };
+    cpu_init(s->cpu, &vm->pc.mem, &s->code, &bus);
+    s->cpu->opaque = vm;
+    rc = exec_init(&s->cpu->exec, s->cpu, &s->cache);
+    if (rc) {
+        snprintf(err, errlen, "cannot set up the execution loop: %s", strerror(-rc));
+        goto out_fail;
+    }
+    s->log = stderr;
+    if (cfg->log_file) {
+        s->log = fopen(cfg->log_file, "w");
+        if (!s->log) {
+            rc = -errno;
+            snprintf(err, errlen, "-D %s: %s", cfg->log_file, strerror(errno));
+            s->log = NULL;
+            goto out_fail;
+        }
+    }
+    s->cpu->exec.log = s->log;
+    s->cpu->exec.log_mask = cfg->log_mask;
+    s->cpu->exec.check_mode = cfg->tcg_check;
+    s->cpu->exec.env_size = sizeof(CpuState);
+    cpu_load_boot_state(s->cpu, &vm->boot);
+    return 0;
+
+out_fail:
+    tcg_destroy(vm);
+    return rc == -ENODEV ? -EINVAL : rc;
+}
+
+/* HLT: sleep until kicked (an interrupt or a stop request). */
+static void wait_for_kick(Vm *vm, TcgState *s)
+{
+    pthread_mutex_lock(&s->lock);
+    while (atomic_load(&vm->pc.exit_status) < 0 && !atomic_load(&s->cpu->exec.exit_request) &&
+           !atomic_load(&s->cpu->interrupt_request)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 20 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int tcg_run(Vm *vm)
+{
+    TcgState *s = vm->accel_state;
+    CpuState *cpu = s->cpu;
+    int status;
+    for (;;) {
+        status = atomic_load(&vm->pc.exit_status);
+        if (status >= 0) {
+            break;
+        }
+        ExecStop stop = exec_cpu(&cpu->exec);
+        if (cpu->shutdown_request) {
+            /* A triple fault (SDM Vol. 3A 6.15, "Double Fault Exception"). */
+            if (vm->cfg->no_reboot) {
+                fprintf(stderr, "rx86: the guest triple-faulted; -no-reboot: stopping\n");
+                status = 0;
+            } else {
+                fprintf(stderr, "rx86: the guest triple-faulted and machine reset is not "
+                                "supported yet: stopping\n");
+                status = 1;
+            }
+            break;
+        }
+        if (stop == EXEC_STOP_HALTED) {
+            if (!(cpu_get_eflags(cpu) & EFLAGS_IF)) {
+                /* No NMI source exists on the board: nothing can wake it.
+                 * TODO: wait instead once the monitor or gdb stub exist. */
+                fprintf(stderr, "rx86: the guest halted with interrupts disabled (cli; hlt): "
+                                "stopping\n");
+                status = 0;
+                break;
+            }
+            wait_for_kick(vm, s);
+        }
+    }
+    if (cpu->exec.log_mask & LOG_ICOUNT) {
+        fprintf(stderr, "rx86: guest instructions executed: %" PRIu64 "\n", cpu->exec.insns_run);
+    }
+    if (s->log) {
+        fflush(s->log);
+    }
+    return status;
+}
+
+static void tcg_kick(Vm *vm)
+{
+    TcgState *s = vm->accel_state;
+    exec_kick(&s->cpu->exec);
+    pthread_mutex_lock(&s->lock);
+    pthread_cond_broadcast(&s->wake);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static void tcg_destroy(Vm *vm)
+{
+    TcgState *s = vm->accel_state;
+    if (!s) {
+        return;
+    }
+    if (s->cpu) {
+        exec_destroy(&s->cpu->exec);
+        free(s->cpu);
+    }
+    if (s->cache_ready) {
+        tb_cache_destroy(&s->cache);
+    }
+    if (s->code_ready) {
+        code_pages_destroy(&s->code);
+    }
+    if (s->log && s->log != stderr) {
+        fclose(s->log);
+    }
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+    vm->accel_state = NULL;
+}
+
+const AccelOps accel_tcg_ops = {
+    .name = "tcg",
+    .init = tcg_init,
+    .run = tcg_run,
+    .kick = tcg_kick,
+    .destroy = tcg_destroy,
+};
