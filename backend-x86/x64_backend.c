@@ -173,6 +173,7 @@ static BackendGenResult x64_gen(void *state, const IrFunc *f, TranslationBlock *
         g.ir_labels[l] = x64_label_new(&g.as);
     }
     g.exit_request_label = x64_label_new(&g.as);
+    g.zext_op = UINT32_MAX;
 
     bool irq_check = !(tb->cflags & TB_CF_NOIRQ);
     if (irq_check) {

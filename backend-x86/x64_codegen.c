@@ -400,6 +400,17 @@ static void gen_deposit(X64Gen *g, const IrOp *op)
     }
     int ra = x64_temp_reg(g, arg_t(op, 1), ANY);
     int rb = x64_temp_reg(g, arg_t(op, 2), ANY);
+    if (pos == 0 && (len == 8 || len == 16) && len < width) {
+        /* The low byte or word: MOV Eb, Gb (88 /r, REX for SIL/DIL on both
+         * sides) or MOV Ew, Gw (66 89 /r) writes just those bits. */
+        int rd = reusable(g, op, 1) && ra != rb ? ra : x64_reg_alloc(g, ANY);
+        if (rd != ra) {
+            x64_mov_rr(&g->as, w, rd, ra);
+        }
+        x64_op_rr(&g->as, len == 8 ? OPC_MOV_EbGb | P_REXB_RM : OPC_MOV_EvGv | P_DATA16, rb, rd);
+        finish1(g, op, rd);
+        return;
+    }
     /* rt = the field from b, in place, zeros around it. */
     int rt = x64_reg_alloc(g, ANY);
     x64_mov_rr(&g->as, w, rt, rb);
@@ -1033,8 +1044,57 @@ static void gen_lookup_tb(X64Gen *g, const IrOp *op)
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
+/*
+ * Whether i64 op (the current one) may run in its 32-bit form: its result
+ * is read only by the next op, an EXT32U, and the low 32 bits of ADD, SUB,
+ * MUL, AND, OR, XOR, NOT, NEG and SHL by less than 32 depend only on the
+ * low 32 bits of the inputs. The 32-bit form zero-extends (SDM Vol. 1
+ * 3.4.1.1), so the EXT32U becomes a rename.
+ */
+static bool narrowable(X64Gen *g, const IrOp *op)
+{
+    if (op->type != IR_I64 || g->cur_op + 1 >= g->f->nops) {
+        return false;
+    }
+    const IrOp *next = &g->f->ops[g->cur_op + 1];
+    IrTemp d = arg_t(op, 0);
+    if (next->opc != IR_EXT32U || arg_t(next, 1) != d || x64_is_global(g, d) ||
+        !((g->dead[g->cur_op + 1] >> 1) & 1)) {
+        return false;
+    }
+    uint64_t v;
+    switch ((IrOpcode)op->opc) {
+    case IR_ADD:
+    case IR_SUB:
+    case IR_MUL:
+    case IR_AND:
+    case IR_OR:
+    case IR_XOR:
+    case IR_NOT:
+    case IR_NEG:
+        return true;
+    case IR_SHL:
+        return x64_is_const(g, arg_t(op, 2), &v) && (v & 63) < 32;
+    default:
+        return false;
+    }
+}
+
 void x64_gen_op(X64Gen *g, const IrOp *op)
 {
+    IrOp narrow;
+    if (g->zext_op != UINT32_MAX && g->zext_op + 1 == g->cur_op && op->opc == IR_EXT32U &&
+        g->zext_temp == arg_t(op, 1)) {
+        gen_mov(g, op); /* the previous op ran in its 32-bit form */
+        return;
+    }
+    if (narrowable(g, op)) {
+        narrow = *op;
+        narrow.type = IR_I32;
+        op = &narrow;
+        g->zext_op = g->cur_op;
+        g->zext_temp = arg_t(op, 0);
+    }
     switch ((IrOpcode)op->opc) {
     case IR_MOV:
         gen_mov(g, op);

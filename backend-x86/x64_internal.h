@@ -117,6 +117,10 @@ typedef struct X64Gen {
     uint32_t *ir_labels; /* IrLabel -> assembler label */
     uint32_t exit_request_label;
     uint64_t pc; /* guest PC of the current instruction (latest INSN_START) */
+    /* An i64 op run in its 32-bit form (its output zero-extended), so the
+     * EXT32U right after it is a move; zext_op is UINT32_MAX when none. */
+    uint32_t zext_op;
+    IrTemp zext_temp;
 
     X64Slow *slow;
     uint32_t nslow, slow_cap;

@@ -330,6 +330,9 @@ void opt_dead_code(IrFunc *f);      /* delete ops whose results are never used *
 /* Dead stores to globals, chiefly the lazy-flag ones: a global write that is
  * overwritten before any read, exit, faulting op or helper that may read it. */
 void opt_dead_globals(IrFunc *f);
+/* Extensions and masks that change no bit anyone reads become MOVs: known
+ * zero and sign bits forward, demanded bits backward (translator/opt_bits.c). */
+void opt_known_bits(IrFunc *f);
 void ir_compact(IrFunc *f);
 /* All passes, in order. */
 void opt_run(IrFunc *f);

@@ -4,7 +4,9 @@
  *
  * The order: folding first (it turns ops into MOVIs and MOVs), then copy
  * propagation (reads move to the copies' sources, which may be constants the
- * second fold can use), then the dead-global sweep (the lazy-flag writes),
+ * second fold can use), then the known-bits pass (extensions that change
+ * nothing become MOVs, which a second copy propagation looks through), the
+ * second fold, then the dead-global sweep (the lazy-flag writes),
  * then general dead code (including the MOVs and MOVIs nobody reads now),
  * and last the compaction. Builds with RX86_IR_VERIFY (Debug, Sanitize)
  * check the input and the result of every pass and stop at the first pass
@@ -54,6 +56,10 @@ void opt_run(IrFunc *f)
     verify_after(f, "opt_constant_fold");
     opt_copy_propagate(f);
     verify_after(f, "opt_copy_propagate");
+    opt_known_bits(f);
+    verify_after(f, "opt_known_bits");
+    opt_copy_propagate(f);
+    verify_after(f, "opt_copy_propagate (second)");
     opt_constant_fold(f);
     verify_after(f, "opt_constant_fold (second)");
     opt_dead_globals(f);

@@ -76,6 +76,10 @@ void opt_copy_propagate(IrFunc *f)
                 op->args[ot.in_first + k] = src;
             }
         }
+        if (op->opc == IR_MOV && op->args[0] == op->args[1]) {
+            opt_make_nop(op); /* a copy of itself (its source was a copy of it) */
+            continue;
+        }
         for (unsigned k = 0; k < ot.nout; k++) {
             note_write(&s, (IrTemp)op->args[ot.out_first + k]);
         }

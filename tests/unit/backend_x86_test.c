@@ -1578,6 +1578,13 @@ static void build_random_func(Rig *r, unsigned nops)
         for (unsigned k = 0; k < nconst; k++) {
             op->args[a++] = tmp.args[k];
         }
+        if (t == IR_I64 && d->nout == 1 && outs[0] >= f->nglobals && rnd() % 3 == 0) {
+            /* A 32-bit result as x86 code lifts it: the op's value read only
+             * by an EXT32U (which the backend may fuse into a 32-bit op). */
+            IrTemp z = rnd() % 4 == 0 ? pool[1][rnd() % 6] : ir_temp(f, IR_I64);
+            ir_op1(f, IR_EXT32U, z, outs[0]);
+            outs[0] = z;
+        }
         for (unsigned k = 0; k < d->nout; k++) {
             if (outs[k] >= f->nglobals) {
                 pool[t][npool[t] < 64 ? npool[t]++ : 6 + rnd() % 58] = outs[k];

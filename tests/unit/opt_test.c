@@ -888,6 +888,361 @@ static void test_dead_globals(void)
     ir_func_destroy(&f);
 }
 
+/* ---- known and demanded bits --------------------------------------------------------- */
+
+static IrTemp op1t(IrFunc *f, IrOpcode opc, IrTemp a)
+{
+    IrTemp d = ir_temp(f, ir_temp_type(f, a));
+    ir_op1(f, opc, d, a);
+    return d;
+}
+
+static IrTemp op2t(IrFunc *f, IrOpcode opc, IrTemp a, IrTemp b)
+{
+    IrTemp d = ir_temp(f, ir_temp_type(f, a));
+    ir_op2(f, opc, d, a, b);
+    return d;
+}
+
+/* Read every bit of i64 t: an 8-byte store to addr. */
+static void sink(IrFunc *f, IrTemp t, IrTemp addr)
+{
+    emit(f, IR_QST, IR_I64, t, addr, 8, 0);
+}
+
+/* Forward: extensions of values whose extended bits are already right become MOVs. */
+static void test_known_bits(void)
+{
+    IrFunc f;
+    setup(&f);
+    IrLabel l0 = ir_label_new(&f);
+    IrTemp r = G_CC_DST; /* an i64 guest register: nothing known of it */
+    IrTemp addr = ir_const(&f, IR_I64, 0x1000);
+    IrTemp x = op1t(&f, IR_EXT32U, r); /* stays: r unknown */
+    IrTemp xx = op1t(&f, IR_EXT32U, x);
+    sink(&f, op1t(&f, IR_EXT32U, xx), addr); /* both MOVs */
+    IrTemp k = ir_const(&f, IR_I64, 0x12345678);
+    IrTemp sum = op2t(&f, IR_ADD, x, k);
+    sink(&f, op1t(&f, IR_EXT32U, sum), addr); /* stays: the carry may reach bit 32 */
+    IrTemp byte = ir_temp(&f, IR_I64);
+    emit(&f, IR_QLD, IR_I64, byte, addr, 1, 0);
+    sink(&f, op1t(&f, IR_EXT32U, byte), addr); /* MOV: a zero-extending byte load */
+    sink(&f, op1t(&f, IR_EXT8U, byte), addr);  /* MOV */
+    sink(&f, op1t(&f, IR_EXT8S, byte), addr);  /* stays: bit 7 may be set */
+    IrTemp sb = ir_temp(&f, IR_I64);
+    emit(&f, IR_QLD, IR_I64, sb, addr, 2 | IR_MO_SIGN, 0);
+    sink(&f, op1t(&f, IR_EXT32S, sb), addr); /* MOV: a sign-extending 16-bit load */
+    sink(&f, op1t(&f, IR_EXT16S, sb), addr); /* MOV */
+    sink(&f, op1t(&f, IR_EXT8S, sb), addr);  /* stays */
+    sink(&f, op1t(&f, IR_EXT32U, sb), addr); /* stays: negative values have high bits */
+    IrTemp s32 = op1t(&f, IR_EXT32S, r);
+    sink(&f, op1t(&f, IR_EXT32S, s32), addr); /* MOV */
+    sink(&f, op1t(&f, IR_EXT32S, x), addr);   /* stays: bit 31 may be set */
+    IrTemp c = ir_temp(&f, IR_I64);
+    emit(&f, IR_SETCOND, IR_I64, c, r, x, IR_COND_LTU);
+    sink(&f, op1t(&f, IR_EXT8U, c), addr); /* MOV */
+    IrTemp k8 = ir_const(&f, IR_I64, 8);
+    IrTemp sh = op2t(&f, IR_SHR, x, k8);
+    sink(&f, op1t(&f, IR_EXT32U, sh), addr); /* MOV: at most 24 bits */
+    IrTemp kff = ir_const(&f, IR_I64, 0xffffff);
+    sink(&f, op2t(&f, IR_AND, sh, kff), addr); /* MOV: the mask clears only zeros */
+    sink(&f, op2t(&f, IR_AND, x, kff), addr);  /* stays */
+    IrTemp shl = op2t(&f, IR_SHL, x, k8);
+    sink(&f, op1t(&f, IR_EXT32U, shl), addr); /* stays: bits 32-39 */
+    IrTemp r8 = op1t(&f, IR_EXT8U, r);
+    IrTemp m = op2t(&f, IR_MUL, sh, r8);
+    sink(&f, op1t(&f, IR_EXT32U, m), addr); /* MOV: 24 bits times 8 bits */
+    ir_op1(&f, IR_EXT32U, r, x);            /* MOV into the global: r is now known */
+    call1(&f, &h_pure, IR_NO_TEMP, addr);
+    sink(&f, op1t(&f, IR_EXT32U, r), addr); /* MOV: a pure helper writes no global */
+    call1(&f, &h_writes, IR_NO_TEMP, addr);
+    sink(&f, op1t(&f, IR_EXT32U, r), addr); /* stays: the helper may have written it */
+    ir_op1(&f, IR_EXT32U, r, x);
+    emit(&f, IR_LABEL, IR_I64, l0, 0, 0, 0);
+    addr = ir_const(&f, IR_I64, 0x1000);
+    sink(&f, op1t(&f, IR_EXT32U, r), addr); /* stays: a label forgets */
+    exit_tb(&f);
+    opt_known_bits(&f);
+    CHECK_IR(&f, " movi_i64 tmp0,$0x1000\n"
+                 " ext32u_i64 tmp1,cc_dst\n"
+                 " mov_i64 tmp2,tmp1\n"
+                 " mov_i64 tmp3,tmp2\n"
+                 " qst_i64 tmp3,tmp0,size8,mmu0\n"
+                 " movi_i64 tmp4,$0x12345678\n"
+                 " add_i64 tmp5,tmp1,tmp4\n"
+                 " ext32u_i64 tmp6,tmp5\n"
+                 " qst_i64 tmp6,tmp0,size8,mmu0\n"
+                 " qld_i64 tmp7,tmp0,size1,mmu0\n"
+                 " mov_i64 tmp8,tmp7\n"
+                 " qst_i64 tmp8,tmp0,size8,mmu0\n"
+                 " mov_i64 tmp9,tmp7\n"
+                 " qst_i64 tmp9,tmp0,size8,mmu0\n"
+                 " ext8s_i64 tmp10,tmp7\n"
+                 " qst_i64 tmp10,tmp0,size8,mmu0\n"
+                 " qld_i64 tmp11,tmp0,size2s,mmu0\n"
+                 " mov_i64 tmp12,tmp11\n"
+                 " qst_i64 tmp12,tmp0,size8,mmu0\n"
+                 " mov_i64 tmp13,tmp11\n"
+                 " qst_i64 tmp13,tmp0,size8,mmu0\n"
+                 " ext8s_i64 tmp14,tmp11\n"
+                 " qst_i64 tmp14,tmp0,size8,mmu0\n"
+                 " ext32u_i64 tmp15,tmp11\n"
+                 " qst_i64 tmp15,tmp0,size8,mmu0\n"
+                 " ext32s_i64 tmp16,cc_dst\n"
+                 " mov_i64 tmp17,tmp16\n"
+                 " qst_i64 tmp17,tmp0,size8,mmu0\n"
+                 " ext32s_i64 tmp18,tmp1\n"
+                 " qst_i64 tmp18,tmp0,size8,mmu0\n"
+                 " setcond_i64 tmp19,cc_dst,tmp1,ltu\n"
+                 " mov_i64 tmp20,tmp19\n"
+                 " qst_i64 tmp20,tmp0,size8,mmu0\n"
+                 " movi_i64 tmp21,$0x8\n"
+                 " shr_i64 tmp22,tmp1,tmp21\n"
+                 " mov_i64 tmp23,tmp22\n"
+                 " qst_i64 tmp23,tmp0,size8,mmu0\n"
+                 " movi_i64 tmp24,$0xffffff\n"
+                 " mov_i64 tmp25,tmp22\n"
+                 " qst_i64 tmp25,tmp0,size8,mmu0\n"
+                 " and_i64 tmp26,tmp1,tmp24\n"
+                 " qst_i64 tmp26,tmp0,size8,mmu0\n"
+                 " shl_i64 tmp27,tmp1,tmp21\n"
+                 " ext32u_i64 tmp28,tmp27\n"
+                 " qst_i64 tmp28,tmp0,size8,mmu0\n"
+                 " ext8u_i64 tmp29,cc_dst\n"
+                 " mul_i64 tmp30,tmp22,tmp29\n"
+                 " mov_i64 tmp31,tmp30\n"
+                 " qst_i64 tmp31,tmp0,size8,mmu0\n"
+                 " mov_i64 cc_dst,tmp1\n"
+                 " call pure,tmp0\n"
+                 " mov_i64 tmp32,cc_dst\n"
+                 " qst_i64 tmp32,tmp0,size8,mmu0\n"
+                 " call writes,tmp0\n"
+                 " ext32u_i64 tmp33,cc_dst\n"
+                 " qst_i64 tmp33,tmp0,size8,mmu0\n"
+                 " mov_i64 cc_dst,tmp1\n"
+                 " set_label $L0\n"
+                 " movi_i64 tmp34,$0x1000\n"
+                 " ext32u_i64 tmp35,cc_dst\n"
+                 " qst_i64 tmp35,tmp34,size8,mmu0\n"
+                 " exit_tb nochain\n");
+    ir_func_destroy(&f);
+}
+
+/* Backward: extensions whose changed bits nobody reads become MOVs. */
+static void test_demanded_bits(void)
+{
+    IrFunc f;
+    setup(&f);
+    IrTemp a = G_CC_DST, b = G_RIP;
+    IrTemp addr = ir_const(&f, IR_I64, 0x1000);
+    /* imul r32, r32 as lifted: ext32u(mul(ext32s a, ext32s b)) */
+    IrTemp sa = op1t(&f, IR_EXT32S, a), sb = op1t(&f, IR_EXT32S, b);
+    IrTemp p = op2t(&f, IR_MUL, sa, sb);
+    IrTemp lo = op1t(&f, IR_EXT32U, p); /* stays: read in full below */
+    /* a 1-byte store reads 8 bits */
+    emit(&f, IR_QST, IR_I64, op1t(&f, IR_EXT8U, lo), addr, 1, 0); /* the ext8u goes */
+    emit(&f, IR_QST, IR_I64, op1t(&f, IR_EXT8U, lo), addr, 2, 0); /* stays: 16 bits stored */
+    /* an address is read in full */
+    IrTemp v = ir_temp(&f, IR_I64);
+    emit(&f, IR_QLD, IR_I64, v, lo, 4, 0);
+    /* "xor dl, al" as lifted: deposit(rdx, rdx, ext8u(ext8u(d) ^ ext8u(a)), 0, 8) */
+    IrTemp v8 = op1t(&f, IR_EXT8U, v), a8 = op1t(&f, IR_EXT8U, a);
+    IrTemp x = op2t(&f, IR_XOR, v8, a8);
+    IrTemp x8 = op1t(&f, IR_EXT8U, x);
+    IrTemp d = ir_temp(&f, IR_I64);
+    emit(&f, IR_DEPOSIT, IR_I64, d, v, x8, 0)->args[4] = 8;
+    /* ... read only in its low byte ("movzx edx, dl"): the deposit is a MOV of the field */
+    IrTemp k2 = ir_const(&f, IR_I64, 2);
+    IrTemp d8 = op1t(&f, IR_EXT8U, d);
+    IrTemp idx = op2t(&f, IR_SHL, d8, k2);
+    /* a right shift reads the high bits: the extension stays */
+    IrTemp a32 = op1t(&f, IR_EXT32U, a);
+    IrTemp hi = op2t(&f, IR_SHR, a32, k2);
+    /* a signed compare reads every bit: the extension stays */
+    IrTemp c = ir_temp(&f, IR_I64);
+    IrTemp v32 = op1t(&f, IR_EXT32S, v);
+    emit(&f, IR_SETCOND, IR_I64, c, v32, hi, IR_COND_LT);
+    ir_op2(&f, IR_ADD, G_CC_DST, c, idx);
+    /* a global keeps every bit at the exit: its extension stays */
+    ir_op1(&f, IR_EXT32U, G_RIP, p);
+    exit_tb(&f);
+    opt_known_bits(&f);
+    CHECK_IR(&f, " movi_i64 tmp0,$0x1000\n"
+                 " mov_i64 tmp1,cc_dst\n"
+                 " mov_i64 tmp2,rip\n"
+                 " mul_i64 tmp3,tmp1,tmp2\n"
+                 " ext32u_i64 tmp4,tmp3\n"
+                 " mov_i64 tmp5,tmp4\n"
+                 " qst_i64 tmp5,tmp0,size1,mmu0\n"
+                 " ext8u_i64 tmp6,tmp4\n"
+                 " qst_i64 tmp6,tmp0,size2,mmu0\n"
+                 " qld_i64 tmp7,tmp4,size4,mmu0\n"
+                 " mov_i64 tmp8,tmp7\n"
+                 " mov_i64 tmp9,cc_dst\n"
+                 " xor_i64 tmp10,tmp8,tmp9\n"
+                 " mov_i64 tmp11,tmp10\n"
+                 " mov_i64 tmp12,tmp11\n"
+                 " movi_i64 tmp13,$0x2\n"
+                 " ext8u_i64 tmp14,tmp12\n"
+                 " shl_i64 tmp15,tmp14,tmp13\n"
+                 " ext32u_i64 tmp16,cc_dst\n"
+                 " shr_i64 tmp17,tmp16,tmp13\n"
+                 " ext32s_i64 tmp19,tmp7\n"
+                 " setcond_i64 tmp18,tmp19,tmp17,lt\n"
+                 " add_i64 cc_dst,tmp18,tmp15\n"
+                 " ext32u_i64 rip,tmp3\n"
+                 " exit_tb nochain\n");
+    ir_func_destroy(&f);
+}
+
+/*
+ * Random straight-line i64 code (extensions, arithmetic, shifts by
+ * constants, deposits, loads and stores of every size), run by the
+ * interpreter before and after opt_known_bits: the values stored (every
+ * temp is stored in full at the end, and some in part on the way) and the
+ * globals at the exit must agree.
+ */
+typedef struct BitsEnv {
+    uint64_t g[NGLOBALS * 8]; /* env: eax, rip, cc_dst, cc_op at their offsets */
+    uint64_t log[512];
+    unsigned nlog;
+} BitsEnv;
+
+static uint64_t bits_load(void *env, uint64_t la, uint32_t memop, uint32_t mmu_idx)
+{
+    (void)env;
+    (void)mmu_idx;
+    uint64_t v = la * 0x9e3779b97f4a7c15ull; /* a function of the address */
+    unsigned size = memop & IR_MO_SIZE_MASK;
+    if (size < 8) {
+        v &= (1ull << (size * 8)) - 1;
+        if ((memop & IR_MO_SIGN) && (v >> (size * 8 - 1))) {
+            v |= ~((1ull << (size * 8)) - 1);
+        }
+    }
+    return v;
+}
+
+static void bits_store(void *env, uint64_t la, uint64_t value, uint32_t memop, uint32_t mmu_idx)
+{
+    BitsEnv *e = env;
+    (void)mmu_idx;
+    unsigned size = memop & IR_MO_SIZE_MASK;
+    if (size < 8) {
+        value &= (1ull << (size * 8)) - 1;
+    }
+    if (e->nlog < 512) {
+        e->log[e->nlog++] = value ^ la;
+    }
+}
+
+static void bits_run(IrFunc *f, BitsEnv *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->g[0x80 / 8] = 0x8000000012345678ull; /* rip */
+    e->g[0x90 / 8] = 0xfedcba9887654321ull; /* cc_dst */
+    IrInterpEnv ie = {.env = e, .load = bits_load, .store = bits_store, .fault_pc_offset = 0xa0};
+    uint64_t pc;
+    ir_interpret(f->ops, f->nops, f->temps, f->ntemps, &ie, &pc);
+}
+
+static void test_bits_random(void)
+{
+    static const IrOpcode unary[] = {IR_EXT8U,  IR_EXT8S, IR_EXT16U, IR_EXT16S, IR_EXT32U,
+                                     IR_EXT32S, IR_NEG,   IR_NOT,    IR_MOV};
+    static const IrOpcode binary[] = {IR_ADD, IR_SUB,  IR_MUL, IR_AND, IR_OR,
+                                      IR_XOR, IR_ANDC, IR_SHL, IR_SHR, IR_SAR};
+    for (unsigned iter = 0; iter < 5000; iter++) {
+        IrFunc f;
+        setup(&f);
+        IrTemp pool[48];
+        unsigned n = 0;
+        pool[n++] = G_RIP;
+        pool[n++] = G_CC_DST;
+        unsigned len = 8 + (unsigned)(rnd() % 24);
+        for (unsigned i = 0; i < len && n < 40; i++) {
+            IrTemp a = pool[rnd() % n], b = pool[rnd() % n];
+            IrTemp d = ir_temp(&f, IR_I64);
+            switch (rnd() % 8) {
+            case 0:
+                ir_movi(&f, d, rnd() % 3 ? rnd_value() : rnd() & 63);
+                break;
+            case 1:
+            case 2:
+                ir_op1(&f, unary[rnd() % (sizeof(unary) / sizeof(unary[0]))], d, a);
+                break;
+            case 3:
+            case 4: {
+                IrOpcode opc = binary[rnd() % (sizeof(binary) / sizeof(binary[0]))];
+                static const uint64_t masks[] = {
+                    0xff, 0xff00, 0xffff, 0xffff0000, 0xffffffff, 0xffffffff00000000ull, 0xfff0};
+                if (opc >= IR_SHL && rnd() % 4) {
+                    IrTemp k = ir_const(&f, IR_I64, rnd() % 2 ? 8 * (rnd() % 5) : rnd() & 63);
+                    ir_op2(&f, opc, d, a, k);
+                } else if (opc == IR_AND && rnd() % 2) {
+                    IrTemp k = ir_const(&f, IR_I64, rnd() % 2 ? rnd_value() : masks[rnd() % 7]);
+                    ir_op2(&f, opc, d, a, k);
+                } else {
+                    ir_op2(&f, opc, d, a, b);
+                }
+                break;
+            }
+            case 5: {
+                unsigned pos = (unsigned)(rnd() % 64);
+                unsigned flen = 1 + (unsigned)(rnd() % (64 - pos));
+                if (rnd() % 2) {
+                    pos = 0;
+                    flen = 8 << (rnd() % 3);
+                }
+                IrOp *op = emit(&f, IR_DEPOSIT, IR_I64, d, a, b, pos);
+                op->args[4] = flen;
+                break;
+            }
+            case 6: {
+                static const unsigned memops[] = {
+                    1, 2, 4, 8, 1 | IR_MO_SIGN, 2 | IR_MO_SIGN, 4 | IR_MO_SIGN};
+                emit(&f, IR_QLD, IR_I64, d, a, memops[rnd() % 7], 0);
+                break;
+            }
+            default: {
+                IrTemp addr = ir_const(&f, IR_I64, i);
+                emit(&f, IR_QST, IR_I64, a, addr, 1u << (rnd() % 4), 0);
+                ir_op2(&f, IR_SETCOND, d, a, b);
+                f.ops[f.nops - 1].args[3] = IR_COND_LT + rnd() % 8;
+                break;
+            }
+            }
+            pool[n++] = d;
+            if (rnd() % 4 == 0) {
+                ir_op1(&f, unary[rnd() % 6], pool[rnd() % 2], d); /* write a global */
+            }
+        }
+        IrTemp addr = ir_const(&f, IR_I64, 0x100);
+        for (unsigned k = 2; k < n; k++) {
+            if (rnd() % 2) {
+                emit(&f, IR_QST, IR_I64, pool[k], addr, 8, 0);
+            }
+        }
+        exit_tb(&f);
+        BitsEnv before, after;
+        bits_run(&f, &before);
+        opt_known_bits(&f);
+        char err[256];
+        bool ok = ir_verify(&f, err, sizeof(err));
+        CHECK(ok);
+        bits_run(&f, &after);
+        bool same = memcmp(&before, &after, sizeof(before)) == 0;
+        CHECK(same);
+        if (!same || !ok) {
+            fprintf(stderr, "iteration %u differs after opt_known_bits:\n", iter);
+            ir_print(&f, stderr);
+            ir_func_destroy(&f);
+            return;
+        }
+        ir_func_destroy(&f);
+    }
+}
+
 /* ---- the whole pipeline ------------------------------------------------------------ */
 
 /*
@@ -961,6 +1316,9 @@ int main(void)
     test_copy();
     test_dead_code();
     test_dead_globals();
+    test_known_bits();
+    test_demanded_bits();
+    test_bits_random();
     test_opt_run();
     test_compact();
     return check_report("opt");
