@@ -5,10 +5,14 @@
  * rx86 and one of qemu-system-x86_64 on the same guest diff line by line.
  *
  * Interrupt shadow: STI (from IF = 0), MOV SS and POP SS set HF_INHIBIT
- * and end their TB. The loop only returns here when kicked, so when an
- * interrupt waits behind the shadow this runs the next instruction alone
- * (cflags_next = 1 | TB_CF_NOIRQ, entered even with exit_request set) and
- * asks to come back right after it, then delivers.
+ * and end their TB. The next TB has HF_INHIBIT in its key: the lifter makes
+ * it one instruction that clears the bit as it completes (translate.c);
+ * delivering any event clears it too (excp_helper.c). The loop only returns
+ * here when kicked, so when an interrupt waits behind the shadow this runs
+ * the shadowed instruction alone with the interrupt check off
+ * (cflags_next = 1 | TB_CF_NOIRQ: entered even with exit_request set, which
+ * would otherwise stop it at its entry), asks to come back right after it,
+ * then delivers.
  */
 #include "frontend/helpers_internal.h"
 #include "frontend/x86_decode.h"
@@ -58,9 +62,11 @@ bool guest_process_events(void *opaque)
     bool want_irq = (pending & CPU_INTERRUPT_HARD) && (env->eflags & EFLAGS_IF);
     if (env->hflags & HF_INHIBIT) {
         /* The shadow covers exactly the next instruction (NMI too, after
-         * MOV SS: SDM Vol. 3A 6.8.3). */
-        env->hflags &= ~HF_INHIBIT;
-        if ((want_nmi || want_irq) && !env->halted) {
+         * MOV SS: SDM Vol. 3A 6.8.3); its TB clears HF_INHIBIT. A halted
+         * CPU runs nothing more in it (helper_hlt clears it already). */
+        if (env->halted) {
+            env->hflags &= ~HF_INHIBIT;
+        } else if (want_nmi || want_irq) {
             env->exec.cflags_next = 1 | TB_CF_NOIRQ;
             atomic_store(&env->exec.exit_request, 1);
             return true;

@@ -70,6 +70,29 @@ void helper_raise_interrupt(CpuState *env, uint32_t vector, uint64_t next_eip)
     cpu_raise_recorded(env);
 }
 
+/* DR6.BS: the #DB was a single-step trap (SDM Vol. 3A 17.2.3). */
+#define DR6_BS (1ull << 14)
+
+void helper_single_step(CpuState *env)
+{
+    if (env->hflags & HF_INHIBIT) {
+        /* The instruction opened an interrupt shadow (STI from IF = 0, MOV
+         * SS, POP SS; the lifted code has cleared any older one): the trap
+         * stays pending through the shadow, and the next instruction's TB,
+         * translated with HF_INHIBIT and HF_TF, raises it (SDM Vol. 3A
+         * 6.8.3; Vol. 3C "Checks on Guest Non-Register State": BS pending
+         * with TF under blocking by STI or MOV SS). QEMU 7.2 agrees. */
+        return;
+    }
+    /* A trap: the return address is the instruction after the one that
+     * ran, which the lifted code left in rip; so no rip = fault_pc here
+     * (SDM Vol. 3A 6.5, 17.3.1.4). The other DR6 status bits stay as they
+     * are: the handler clears them (17.2.3). */
+    env->dr[6] |= DR6_BS;
+    cpu_record_exception(env, EXC_DB, 0, false);
+    exec_raise(&env->exec);
+}
+
 void cpu_shutdown(CpuState *env, const char *why)
 {
     fprintf(stderr, "rx86: CPU stopped: %s (CS:EIP %04x:%08llx)\n", why,
@@ -387,6 +410,11 @@ static DeliverResult deliver_once(CpuState *env, const Event *ev)
 static void deliver(CpuState *env, Event ev)
 {
     int old = -1; /* the exception whose delivery faulted, for Table 6-5 */
+    /* An event ends any interrupt shadow: the shadowed instruction either
+     * completed before an interrupt or a trap, or faulted and will be
+     * restarted by the handler's IRET as a new instruction (SDM Vol. 3A
+     * 6.8.3 covers only the instruction boundary that follows it). */
+    env->hflags &= ~HF_INHIBIT;
     for (;;) {
         if (!ev.is_int && !ev.is_hw && (env->exec.log_mask & LOG_INT)) {
             fprintf(env->exec.log, "check_exception old: 0x%x new 0x%x\n", (unsigned)old,

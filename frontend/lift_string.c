@@ -8,6 +8,11 @@
  * TB then exits at the same instruction, and after a completed REP the TB
  * ends. rSI/rDI/rCX are used at the address size; the source segment can
  * be overridden, ES:rDI cannot (SDM Vol. 2B MOVS).
+ *
+ * TODO: under EFLAGS.TF, QEMU (the oracle) raises the single-step trap
+ * after every iteration of a REP string; helper_string runs whole runs, so
+ * rx86 traps only where it stops (the end, or an early stop at the same
+ * EIP). Matching needs a one-iteration mode of the helper for HF_TF TBs.
  */
 #include "frontend/translate_internal.h"
 

@@ -152,6 +152,10 @@ void helper_hlt(CpuState *env, uint64_t next_eip)
     env->halted = true;
     env->rip = next_eip;
     env->exception_index = -1;
+    /* HLT has completed: a shadow it ran in (STI; HLT) is over, and the
+     * halted CPU takes the next interrupt (SDM Vol. 2B STI). This leaves
+     * before the lifted code would clear the bit itself. */
+    env->hflags &= ~HF_INHIBIT;
     exec_raise(&env->exec);
 }
 

@@ -12,6 +12,12 @@
  * the mode flags the TB was translated under (tb->flags), at the instruction
  * cap, before an instruction that would start a third page (or cannot be
  * fetched), and after one instruction when single-stepping.
+ *
+ * Single-stepping has three causes, all giving a one-instruction TB that
+ * leaves through EXIT_TB NOCHAIN: TB_CF_SINGLE_STEP (the loop asks), EFLAGS.TF
+ * (HF_TF: the TB ends in the #DB trap, SDM Vol. 3A 17.3.1.4), and the
+ * interrupt shadow (HF_INHIBIT: the shadowed instruction alone, the shadow
+ * cleared as it completes, SDM Vol. 3A 6.8.3). See tb_end_effects.
  */
 #include "frontend/translate_internal.h"
 
@@ -299,10 +305,41 @@ static void emit_exit_tb(DisasContext *s, unsigned code)
     s->ended = true;
 }
 
+/*
+ * What a one-instruction TB does as its instruction completes, on every
+ * normal way out (rip already written). An exception raised by the
+ * instruction never gets here: delivery ends the shadow itself.
+ *
+ *  - Entered in an interrupt shadow (HF_INHIBIT): the shadow covered this
+ *    instruction and ends with it (SDM Vol. 3A 6.8.3; Vol. 2B STI, MOV).
+ *    hflags is no IR global: LD, AND, ST. The bit is cleared even when the
+ *    instruction opened a shadow again (STI; MOV SS): of consecutive
+ *    instructions that each would, only the first is guaranteed to
+ *    (SDM Vol. 2B STI), and QEMU clears it the same way.
+ *  - EFLAGS.TF set at the instruction's start (HF_TF): the single-step #DB
+ *    trap, with the return address the instruction left in rip, a branch
+ *    target included (SDM Vol. 3A 17.3.1.4). POPF/IRET that clear TF still
+ *    trap; one that sets it was translated without HF_TF and does not. An
+ *    instruction that opens a shadow defers the trap to the next one
+ *    (helper_single_step): so the shadow is cleared first.
+ */
+static void tb_end_effects(DisasContext *s)
+{
+    if (s->flags & HF_INHIBIT) {
+        size_t off = offsetof(CpuState, hflags);
+        IrTemp hf = lift_ld_env(s, off, 4);
+        lift_st_env(s, off, lift_op2i(s, IR_AND, hf, ~(uint64_t)HF_INHIBIT), 4);
+    }
+    if (s->flags & HF_TF) {
+        lift_call0(s, &helper_single_step_desc);
+    }
+}
+
 void lift_goto_eip(DisasContext *s, unsigned slot, uint64_t eip)
 {
     ir_movi(s->f, G_RIP, eip);
-    if (s->cflags & TB_CF_SINGLE_STEP) {
+    if (s->one_insn) {
+        tb_end_effects(s);
         emit_exit_tb(s, IR_EXIT_NOCHAIN);
         return;
     }
@@ -323,7 +360,8 @@ void lift_goto_eip(DisasContext *s, unsigned slot, uint64_t eip)
 void lift_jump_indirect(DisasContext *s, IrTemp eip)
 {
     lift_mov(s, G_RIP, eip);
-    if (s->cflags & TB_CF_SINGLE_STEP) {
+    if (s->one_insn) {
+        tb_end_effects(s);
         emit_exit_tb(s, IR_EXIT_NOCHAIN);
         return;
     }
@@ -342,11 +380,12 @@ void lift_jump_indirect(DisasContext *s, IrTemp eip)
 void lift_exit_to(DisasContext *s, uint64_t eip)
 {
     ir_movi(s->f, G_RIP, eip);
-    emit_exit_tb(s, IR_EXIT_NOCHAIN);
+    lift_exit_nochain(s);
 }
 
 void lift_exit_nochain(DisasContext *s)
 {
+    tb_end_effects(s);
     emit_exit_tb(s, IR_EXIT_NOCHAIN);
 }
 
@@ -475,6 +514,7 @@ int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_
     s->cs_base = tb->cs_base;
     s->cc_op = CC_OP_DYNAMIC;
     s->cc_first = IR_NO_TEMP;
+    s->one_insn = (tb->cflags & TB_CF_SINGLE_STEP) || (tb->flags & (HF_TF | HF_INHIBIT));
 
     unsigned max = TB_MAX_INSNS;
     if (max_insns != 0 && max_insns < max) {
@@ -483,7 +523,7 @@ int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_
     if ((tb->cflags & TB_CF_COUNT_MASK) != 0 && (tb->cflags & TB_CF_COUNT_MASK) < max) {
         max = tb->cflags & TB_CF_COUNT_MASK;
     }
-    if (tb->cflags & TB_CF_SINGLE_STEP) {
+    if (s->one_insn) {
         max = 1;
     }
 

@@ -93,6 +93,11 @@ typedef struct DisasContext {
     /* set by a lifter: the TB ends after this instruction */
     bool ended;    /* the instruction emitted its own exit */
     bool end_loop; /* write rip = next_eip and EXIT_TB NOCHAIN (mode may have changed) */
+
+    /* The TB is one instruction whose every exit is EXIT_TB NOCHAIN: under
+     * EFLAGS.TF (HF_TF), in an interrupt shadow (HF_INHIBIT), or when the
+     * loop asked for single-stepping (TB_CF_SINGLE_STEP). */
+    bool one_insn;
 } DisasContext;
 
 typedef void LiftFn(DisasContext *s, const X86Insn *in);
@@ -276,7 +281,9 @@ void lift_goto_eip(DisasContext *s, unsigned slot, uint64_t eip);
 void lift_jump_indirect(DisasContext *s, IrTemp eip);
 /* rip = eip, EXIT_TB NOCHAIN. */
 void lift_exit_to(DisasContext *s, uint64_t eip);
-/* EXIT_TB NOCHAIN without writing rip (a helper set it). */
+/* EXIT_TB NOCHAIN without writing rip (a helper set it). All three above
+ * also end an interrupt shadow and raise the single-step trap first when
+ * the TB's flags say so (translate.c, tb_end_effects). */
 void lift_exit_nochain(DisasContext *s);
 /* Raise exception vector (error code err if has_err) at this instruction
  * and end the TB. */

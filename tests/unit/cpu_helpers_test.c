@@ -979,6 +979,85 @@ static void test_misc(void)
     CHECK(helper_string_desc.fn == (void *)helper_string);
 }
 
+/* ---- single-step trap and interrupt shadow -------------------------------------- */
+
+static void test_single_step(void)
+{
+    /* The trap returns to the rip the lifted code left (the next
+     * instruction), not to fault_pc, and sets DR6.BS (SDM Vol. 3A 17.3.1.4). */
+    build_protected();
+    set_gate(EXC_DB, 0x08, 0x3500, 0xe, 0);
+    env->regs[R_ESP] = 0x9000;
+    env->dr[6] = 0xffff0ff0;
+    env->exec.fault_pc = 0x100;
+    env->rip = 0x102;
+    cpu_set_eflags(env, EFLAGS_TF | EFLAGS_IF, EFLAGS_TF | EFLAGS_IF);
+    CHECK(env->hflags & HF_TF);
+    FAULTS(helper_single_step(env), EXC_DB, 0);
+    CHECK_EQ(env->rip, 0x102);
+    CHECK_EQ(env->dr[6], 0xffff4ff0);
+    env->exception_index = EXC_DB;
+    env->error_code_valid = false;
+    env->exception_is_int = false;
+    env->hflags |= HF_INHIBIT; /* delivery ends a shadow too */
+    CHECK(guest_process_events(env));
+    CHECK_EQ(env->rip, 0x3500);
+    CHECK_EQ(rd(0x9000 - 12, 4), 0x102); /* EIP, CS, EFLAGS: no error code */
+    CHECK_EQ(rd(0x9000 - 4, 4) & EFLAGS_TF, EFLAGS_TF);
+    CHECK_EQ(cpu_get_eflags(env) & (EFLAGS_TF | EFLAGS_IF), 0);
+    CHECK(!(env->hflags & (HF_TF | HF_INHIBIT)));
+
+    /* In a shadow the instruction just opened, the trap waits: no event. */
+    env->dr[6] = 0xffff0ff0;
+    env->hflags |= HF_INHIBIT;
+    NO_FAULT(helper_single_step(env));
+    CHECK_EQ(env->exception_index, -1);
+    CHECK_EQ(env->dr[6], 0xffff0ff0);
+    env->hflags &= ~HF_INHIBIT;
+
+    /* An external interrupt also ends the shadow it waited for. */
+    build_protected();
+    env->regs[R_ESP] = 0x9000;
+    env->rip = 0x100;
+    env->irq_ack = fake_ack;
+    cpu_set_eflags(env, EFLAGS_IF, EFLAGS_IF);
+    env->hflags |= HF_INHIBIT;
+    atomic_store(&env->interrupt_request, CPU_INTERRUPT_HARD);
+    /* Behind the shadow: the shadowed instruction runs alone first, with
+     * the interrupt check off; its TB clears the bit, not this. */
+    env->exec.cflags_next = 0;
+    atomic_store(&env->exec.exit_request, 0);
+    CHECK(guest_process_events(env));
+    CHECK_EQ(env->rip, 0x100);
+    CHECK(env->hflags & HF_INHIBIT);
+    CHECK_EQ(env->exec.cflags_next, 1 | TB_CF_NOIRQ);
+    CHECK_EQ(atomic_load(&env->exec.exit_request), 1);
+    env->exec.cflags_next = 0;
+    atomic_store(&env->exec.exit_request, 0);
+    /* ... and once it has, the interrupt is delivered. */
+    env->hflags &= ~HF_INHIBIT;
+    CHECK(guest_process_events(env));
+    CHECK_EQ(env->rip, 0x3300);
+    atomic_store(&env->interrupt_request, 0);
+
+    /* STI; HLT: HLT completes the shadow, so the halted CPU can wake. */
+    set_flat32(0);
+    cpu_set_eflags(env, EFLAGS_IF, EFLAGS_IF);
+    env->hflags |= HF_INHIBIT;
+    if (sigsetjmp(env->exec.jmp, 0) == 0) {
+        helper_hlt(env, 0x55); /* leaves for the loop without an exception */
+        CHECK(!"HLT returned");
+    }
+    CHECK_EQ(env->exception_index, -1);
+    CHECK(env->halted);
+    CHECK(!(env->hflags & HF_INHIBIT));
+    env->halted = false;
+
+    CHECK(helper_single_step_desc.fn == (void *)helper_single_step);
+    CHECK_EQ(helper_single_step_desc.nargs, 0);
+    CHECK_EQ(helper_single_step_desc.flags & IR_HELPER_NO_FAULT, 0);
+}
+
 int main(void)
 {
     setup();
@@ -992,5 +1071,6 @@ int main(void)
     test_protected_delivery();
     test_segments();
     test_misc();
+    test_single_step();
     return check_report("cpu_helpers");
 }

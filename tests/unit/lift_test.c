@@ -1623,6 +1623,98 @@ static void test_exceptions_and_tb_shape(void)
     CHECK_EQ(env.rip, CODE + 4);
 }
 
+/* How many ops of opcode opc the TB just lifted has. */
+static unsigned count_ops(IrOpcode opc)
+{
+    unsigned n = 0;
+    for (uint32_t i = 0; i < func.nops; i++) {
+        n += func.ops[i].opc == opc;
+    }
+    return n;
+}
+
+/* EFLAGS.TF and the interrupt shadow: one-instruction TBs that leave
+ * through EXIT_TB NOCHAIN, clear HF_INHIBIT and raise the #DB trap. */
+static void test_single_step_and_shadow(void)
+{
+    TranslationBlock tb;
+
+    /* In a shadow: the shadowed instruction alone, no chaining, and the
+     * bit cleared as it completes (SDM Vol. 3A 6.8.3). */
+    set_mode(32);
+    env.hflags |= HF_INHIBIT;
+    put_hex(CODE, "40 40 eb 00");
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(tb.icount, 1);
+    CHECK_EQ(count_ops(IR_GOTO_TB), 0);
+    CHECK_EQ(count_ops(IR_EXIT_TB), 1);
+    CHECK_EQ(run_until(CODE + 1), -1);
+    CHECK(!(env.hflags & HF_INHIBIT));
+    CHECK_EQ(env.regs[R_EAX], 1);
+    /* the rest runs as one TB again */
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(tb.icount, 2);
+    /* a jump in a shadow does not chain either */
+    set_mode(32);
+    env.hflags |= HF_INHIBIT;
+    put_hex(CODE, "eb 00");
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(count_ops(IR_GOTO_TB) + count_ops(IR_LOOKUP_TB), 0);
+    CHECK_EQ(run_until(CODE + 2), -1);
+    CHECK(!(env.hflags & HF_INHIBIT));
+
+    /* TF: #DB after each instruction, returning to the next one (a
+     * branch's target when taken), DR6.BS set (SDM Vol. 3A 17.3.1.4). */
+    set_mode(32);
+    env.eflags |= EFLAGS_TF;
+    env.hflags |= HF_TF;
+    env.dr[6] = 0xffff0ff0;
+    put_hex(CODE, "40 40 eb 00");
+    CHECK_EQ(lift_here(&tb), 0);
+    CHECK_EQ(tb.icount, 1);
+    CHECK_EQ(run_until(CODE + 4), EXC_DB);
+    CHECK_EQ(env.rip, CODE + 1);
+    CHECK_EQ(env.regs[R_EAX], 1);
+    CHECK_EQ(env.dr[6], 0xffff4ff0);
+    CHECK(!env.exception_is_int);
+    env.exception_index = -1;
+    put_hex(CODE, "eb 03 90 90 90 40");
+    env.rip = CODE;
+    CHECK_EQ(run_until(CODE + 6), EXC_DB);
+    CHECK_EQ(env.rip, CODE + 5);
+    env.exception_index = -1;
+    /* jne not taken, then an indirect jump */
+    env.regs[R_ECX] = CODE + 0x10;
+    put_hex(CODE, "31 c0 75 7e ff e1");
+    env.rip = CODE;
+    CHECK_EQ(run_until(CODE + 0x20), EXC_DB);
+    CHECK_EQ(env.rip, CODE + 2);
+    env.exception_index = -1;
+    CHECK_EQ(run_until(CODE + 0x20), EXC_DB);
+    CHECK_EQ(env.rip, CODE + 4);
+    env.exception_index = -1;
+    CHECK_EQ(run_until(CODE + 0x20), EXC_DB);
+    CHECK_EQ(env.rip, CODE + 0x10);
+    env.exception_index = -1;
+
+    /* MOV SS opens a shadow: no trap after it; the next instruction's TB
+     * (HF_INHIBIT | HF_TF) traps after it and ends the shadow. Real mode,
+     * so the load needs no descriptor. */
+    set_mode(16);
+    env.eflags |= EFLAGS_TF;
+    env.hflags |= HF_TF;
+    env.regs[R_EAX] = 0x2000;
+    put_hex(CODE, "8e d0 40 40");
+    env.rip = CODE;
+    CHECK_EQ(run_until(CODE + 4), EXC_DB);
+    CHECK_EQ(env.rip, CODE + 3);
+    CHECK_EQ(env.regs[R_EAX], 0x2001);
+    CHECK_EQ(env.segs[R_SS].base, 0x20000);
+    CHECK(!(env.hflags & HF_INHIBIT));
+    env.exception_index = -1;
+    test_cflags = 0;
+}
+
 static void test_system(void)
 {
     /* cpuid leaf 0: "AuthenticAMD" */
@@ -1834,6 +1926,7 @@ int main(void)
     test_flags_insns();
     test_strings();
     test_exceptions_and_tb_shape();
+    test_single_step_and_shadow();
     test_system();
     test_helper_paths();
     test_conditions(16);
