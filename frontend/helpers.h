@@ -47,6 +47,13 @@ DECLARE_HELPER(raise_exception_err);
  * a software interrupt returning to next_eip. */
 void helper_raise_interrupt(CpuState *env, uint32_t vector, uint64_t next_eip);
 DECLARE_HELPER(raise_interrupt);
+/* void (): the single-step trap after an instruction run with EFLAGS.TF:
+ * DR6.BS set, #DB raised as a trap returning to env->rip (the next
+ * instruction, which the lifted code has written). Returns without it when
+ * the instruction opened an interrupt shadow (HF_INHIBIT): the trap then
+ * comes after the next instruction. */
+void helper_single_step(CpuState *env);
+DECLARE_HELPER(single_step);
 
 /* ---- lazy flags (frontend/cc_helper.c) ---------------------------------- */
 
@@ -244,6 +251,9 @@ void cpu_st(CpuState *env, uint64_t la, uint64_t value, unsigned size, unsigned 
 unsigned cpu_mmu_index(const CpuState *env);
 /* Paging registers as the walker wants them. */
 PagingRegs cpu_paging_regs(const CpuState *env);
+/* The A20 gate (frontend/cpu_a20.c): enabled, or bit 20 of physical
+ * addresses forced to 0; flushes the TLB and the jump cache on a change. */
+void cpu_set_a20(CpuState *env, bool enabled);
 
 /* ---- the CPU as a whole (frontend/cpu.c) ------------------------------- */
 

@@ -78,6 +78,26 @@ typedef struct DebugExit {
 
 extern const MemOps debug_exit_ops;
 
+/* ---- port 0x92, System Control Port A ("fast A20", IBM PS/2) ----
+ * Bit 1 gates address line 20 (1: enabled), bit 0 resets the machine when
+ * it goes from 0 to 1; a read returns the last value written. The A20 level
+ * goes out on an IrqLine to the CPU; the reset through a callback. */
+
+#define PORT92_FAST_RESET 0x01u
+#define PORT92_A20 0x02u
+
+typedef struct Port92 {
+    uint8_t value;
+    IrqLine a20;                         /* level = bit 1 */
+    void (*request_reset)(void *opaque); /* bit 0 written 0 -> 1 */
+    void *reset_opaque;
+} Port92;
+
+void port92_init(Port92 *p, IrqLine a20, void (*request_reset)(void *opaque), void *opaque);
+/* Back to the power-on value (A20 enabled) and drive the A20 line so. */
+void port92_reset(Port92 *p);
+extern const MemOps port92_ops; /* one port; opaque is the Port92 */
+
 /* ---- the board ---- */
 
 #define PC_MAX_UARTS 4
@@ -100,6 +120,14 @@ typedef struct PcMachine {
     size_t ndebugcons;
     DebugExit *debug_exits[PC_MAX_SIMPLE_DEVICES];
     size_t ndebug_exits;
+
+    /* Port 0x92 (always present, as on QEMU's "pc"), and where its outputs
+     * go: the CPU's A20 gate and the machine reset, both connected by the
+     * VM (pc_connect_a20, pc_connect_reset); unconnected, they do nothing. */
+    Port92 *port92;
+    IrqLine cpu_a20;
+    void (*reset_handler)(void *opaque);
+    void *reset_opaque;
 
     /* Set by a device that ends the VM: -1 while running, else the status
      * the emulator exits with. Read by the vCPU loop. */
@@ -129,6 +157,14 @@ int pc_add_uart(PcMachine *pc, unsigned index, CharSink out) __attribute__((warn
 int pc_add_debugcon(PcMachine *pc, uint16_t port, CharSink out) __attribute__((warn_unused_result));
 int pc_add_debug_exit(PcMachine *pc, uint16_t port, uint16_t size)
     __attribute__((warn_unused_result));
+
+/*
+ * Where the board's A20 gate goes (the tcg accelerator: cpu_set_a20; KVM has
+ * no A20 masking and leaves it unconnected), and who handles a guest's
+ * request to reset the machine (port 0x92 bit 0). Call before the guest runs.
+ */
+void pc_connect_a20(PcMachine *pc, IrqLine cpu_a20);
+void pc_connect_reset(PcMachine *pc, void (*handler)(void *opaque), void *opaque);
 
 /* Port and memory accesses from a vCPU: take the device lock, dispatch. */
 uint64_t pc_port_read(PcMachine *pc, uint16_t port, unsigned size);

@@ -10,6 +10,8 @@
  *   ...         RAM up to ram_below_4g
  *   4 GiB - N   the BIOS image, N bytes
  *   0x100000000 RAM above 4 GiB, if any
+ *
+ * Built in: port 0x92 (fast A20 and reset), as on every PC chipset.
  */
 #include "hw/hw.h"
 
@@ -28,6 +30,48 @@ enum { PRIO_RAM = 0, PRIO_ROM = 1, PRIO_DEVICE = 2 };
 
 const uint16_t pc_uart_ports[PC_MAX_UARTS] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
 const uint8_t pc_uart_irqs[PC_MAX_UARTS] = {4, 3, 4, 3};
+
+/* The board's A20 gate follows port 0x92 (the only source until an i8042
+ * drives it too). */
+static void board_a20(void *opaque, int n, int level)
+{
+    PcMachine *pc = opaque;
+    irq_set(&pc->cpu_a20, level);
+}
+
+static void board_reset(void *opaque)
+{
+    PcMachine *pc = opaque;
+    if (pc->reset_handler) {
+        pc->reset_handler(pc->reset_opaque);
+    }
+}
+
+static int add_port92(PcMachine *pc)
+{
+    Port92 *p = malloc(sizeof(*p));
+    if (!p) {
+        return -ENOMEM;
+    }
+    port92_init(p, (IrqLine){board_a20, pc, 0}, board_reset, pc);
+    if (!as_add_io(&pc->io, "port92", 0x92, 1, &port92_ops, p, PRIO_DEVICE)) {
+        free(p);
+        return -ENOMEM;
+    }
+    pc->port92 = p;
+    return 0;
+}
+
+void pc_connect_a20(PcMachine *pc, IrqLine cpu_a20)
+{
+    pc->cpu_a20 = cpu_a20;
+}
+
+void pc_connect_reset(PcMachine *pc, void (*handler)(void *opaque), void *opaque)
+{
+    pc->reset_handler = handler;
+    pc->reset_opaque = opaque;
+}
 
 int pc_init(PcMachine *pc, uint64_t ram_size)
 {
@@ -84,6 +128,10 @@ int pc_init(PcMachine *pc, uint64_t ram_size)
         !as_add_ram(&pc->mem, "ram-high", 4 * GIB, ram_size - low, pc->ram + low, PRIO_RAM)) {
         goto out_ram;
     }
+    err = add_port92(pc);
+    if (err) {
+        goto out_ram;
+    }
     return 0;
 
 out_ram:
@@ -108,6 +156,7 @@ void pc_destroy(PcMachine *pc)
     for (size_t i = 0; i < pc->ndebug_exits; i++) {
         free(pc->debug_exits[i]);
     }
+    free(pc->port92);
     if (pc->ram) {
         munmap(pc->ram, pc->ram_size);
     }

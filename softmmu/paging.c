@@ -44,11 +44,14 @@ static const Level levels_4level[] = {
     {12, 9, true, false, true, PHYS_HIGH_RSVD, 0},
 };
 
-/* PAE paging: four PDPTEs without rights bits (bits 2:1, 8:5 and XD reserved). */
+/* PAE paging: four PDPTEs without rights bits (bits 2:1, 8:5 and XD reserved).
+ * Bits 62:52, ignored in 4-level entries, are reserved in PAE ones: every PAE
+ * entry reserves bits 62:MAXPHYADDR (SDM Vol. 3A Tables 4-8 to 4-11). */
+#define PAE_RSVD_62_52 (0x7ffull << 52)
 static const Level levels_pae[] = {
-    {30, 2, true, false, false, PHYS_HIGH_RSVD | 0x1e6ull | PTE_XD, 0},
-    {21, 9, true, true, true, PHYS_HIGH_RSVD, 0x1fe000ull},
-    {12, 9, true, false, true, PHYS_HIGH_RSVD, 0},
+    {30, 2, true, false, false, PHYS_HIGH_RSVD | PAE_RSVD_62_52 | 0x1e6ull | PTE_XD, 0},
+    {21, 9, true, true, true, PHYS_HIGH_RSVD | PAE_RSVD_62_52, 0x1fe000ull},
+    {12, 9, true, false, true, PHYS_HIGH_RSVD | PAE_RSVD_62_52, 0},
 };
 
 /* 32-bit paging. With PSE a PDE maps 4 MiB; PSE-36 puts physical bits 39:32

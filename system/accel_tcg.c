@@ -102,6 +102,14 @@ static void cache_flushed(void *opaque)
     exec_jmp_cache_clear(&s->cpu->exec);
 }
 
+/* The board's A20 gate (port 0x92) drives the CPU's A20 mask. Called with
+ * the device lock held, from the vCPU thread (a guest OUT). TODO: queue it
+ * as work for the vCPU once something else can write the port. */
+static void a20_changed(void *opaque, int n, int level)
+{
+    cpu_set_a20(opaque, level != 0);
+}
+
 /* The top of guest physical memory: low RAM, and RAM above 4 GiB. */
 static uint64_t phys_top(const PcMachine *pc)
 {
@@ -173,6 +181,8 @@ static int tcg_init(Vm *vm, char *err, size_t errlen)
     };
     cpu_init(s->cpu, &vm->pc.mem, &s->code, &bus);
     s->cpu->opaque = vm;
+    /* Both start with A20 enabled (port 0x92 and cpu_reset). */
+    pc_connect_a20(&vm->pc, (IrqLine){a20_changed, s->cpu, 0});
     rc = exec_init(&s->cpu->exec, s->cpu, &s->cache);
     if (rc) {
         snprintf(err, errlen, "cannot set up the execution loop: %s", strerror(-rc));
@@ -277,6 +287,7 @@ static void tcg_destroy(Vm *vm)
     if (!s) {
         return;
     }
+    pc_connect_a20(&vm->pc, (IrqLine){0});
     if (s->cpu) {
         exec_destroy(&s->cpu->exec);
         free(s->cpu);

@@ -46,6 +46,22 @@ void vm_request_exit(Vm *vm, int status)
     }
 }
 
+/* The guest asked for a machine reset (port 0x92 bit 0). rx86 cannot reset
+ * yet, so it stops as on a triple fault: status 0 with -no-reboot, where
+ * QEMU exits too; otherwise 1, saying why. Called with the device lock held. */
+static void guest_reset_request(void *opaque)
+{
+    Vm *vm = opaque;
+    if (vm->cfg->no_reboot) {
+        fprintf(stderr, "rx86: the guest asked for a reset; -no-reboot: stopping\n");
+        vm_request_exit(vm, 0);
+    } else {
+        fprintf(stderr, "rx86: the guest asked for a reset and machine reset is not "
+                        "supported yet: stopping\n");
+        vm_request_exit(vm, 1);
+    }
+}
+
 static int add_devices(Vm *vm, char *err, size_t errlen)
 {
     const VmConfig *cfg = vm->cfg;
@@ -128,6 +144,7 @@ int vm_create(Vm *vm, const VmConfig *cfg, char *err, size_t errlen)
         return rc;
     }
     vm->pc_ready = true;
+    pc_connect_reset(&vm->pc, guest_reset_request, vm);
     /* Files first, so a typo fails before sockets wait for clients. */
     if (cfg->bios) {
         rc = load_bios(vm, err, errlen);
