@@ -28,7 +28,7 @@
 #define TLB_PAGE_BITS 12
 #define TLB_PAGE_SIZE (1ull << TLB_PAGE_BITS)
 #define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1u << TLB_BITS)
 
 /* Comparator flags, in page-offset bits above any access size's alignment bits. */

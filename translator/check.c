@@ -21,11 +21,13 @@
 
 #define CHECK_MAX_STORES 1024
 
+/* A store of the interpreter's run, by host address: linear aliases of one
+ * physical page then see each other's stores, as they do in RAM. */
 typedef struct CheckStore {
+    uint8_t *host;
     uint64_t la;
     uint64_t value;
     uint8_t size;
-    uint8_t mmu_idx;
 } CheckStore;
 
 /* IR kept for checked TBs, freed when the vCPU goes away. */
@@ -78,9 +80,9 @@ static uint64_t check_load(void *env, uint64_t la, uint32_t memop, uint32_t mmu_
     for (unsigned s = 0; s < ck->nstores; s++) {
         const CheckStore *st = &ck->stores[s];
         for (unsigned i = 0; i < size; i++) {
-            uint64_t a = la + i;
-            if (a - st->la < st->size) {
-                buf[i] = (uint8_t)(st->value >> (8 * (a - st->la)));
+            uintptr_t off = (uintptr_t)(p + i) - (uintptr_t)st->host;
+            if (off < st->size) {
+                buf[i] = (uint8_t)(st->value >> (8 * off));
             }
         }
     }
@@ -95,13 +97,14 @@ static void check_store(void *env, uint64_t la, uint64_t value, uint32_t memop, 
 {
     ExecCheck *ck = current;
     unsigned size = memop & IR_MO_SIZE_MASK;
-    if (!guest_ram_ptr(env, la, size, mmu_idx, true)) {
+    uint8_t *host = guest_ram_ptr(env, la, size, mmu_idx, true);
+    if (!host) {
         skip_run(ck, "a store outside plain RAM");
     }
     if (ck->nstores == CHECK_MAX_STORES) {
         skip_run(ck, "too many stores");
     }
-    ck->stores[ck->nstores++] = (CheckStore){la, value, (uint8_t)size, (uint8_t)mmu_idx};
+    ck->stores[ck->nstores++] = (CheckStore){host, la, value, (uint8_t)size};
 }
 
 void exec_check_keep_ir(ExecState *es, TranslationBlock *tb, const IrFunc *f)
@@ -267,19 +270,16 @@ void exec_check_after(ExecState *es, TranslationBlock *tb, unsigned code)
     for (unsigned s = 0; s < ck->nstores; s++) {
         const CheckStore *st = &ck->stores[s];
         for (unsigned i = 0; i < st->size; i++) {
-            uint64_t a = st->la + i;
+            const uint8_t *p = st->host + i;
             bool overwritten = false;
             for (unsigned later = s + 1; later < ck->nstores && !overwritten; later++) {
-                overwritten = a - ck->stores[later].la < ck->stores[later].size;
+                overwritten = (uintptr_t)p - (uintptr_t)ck->stores[later].host <
+                              ck->stores[later].size;
             }
-            if (overwritten) {
-                continue;
-            }
-            const uint8_t *p = guest_ram_ptr(es->env, a, 1, st->mmu_idx, false);
             uint8_t want = (uint8_t)(st->value >> (8 * i));
-            if (p && *p != want) {
-                fprintf(stderr, "rx86: check: byte at 0x%" PRIx64 " is 0x%02x after the JIT, "
-                                "0x%02x after the interpreter\n", a, *p, want);
+            if (!overwritten && *p != want) {
+                fprintf(stderr, "rx86: check: byte at linear 0x%" PRIx64 " is 0x%02x after the "
+                                "JIT, 0x%02x after the interpreter\n", st->la + i, *p, want);
                 bad = true;
             }
         }
