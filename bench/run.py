@@ -96,6 +96,7 @@ CONFIGS = {
 
 # What rx86 prints on stderr at exit when given -d icount.
 ICOUNT_LINE = re.compile(rb"rx86: guest instructions executed: (\d+)")
+TLB_MISS_LINE = re.compile(rb"rx86: soft TLB misses: (\d+)")
 
 
 class Result:
@@ -205,7 +206,8 @@ def run_once(emulator, accel, workload, image, timeout, extra=()):
 
 
 def count_instructions(rx86, workload, image, timeout):
-    """One untimed rx86 -accel tcg -d icount run: (N, None), or (None, why not)."""
+    """One untimed rx86 -accel tcg -d icount run: ((N, TLB misses), None), or
+    (None, why not)."""
     r = run_once(rx86, "tcg", workload, image, timeout, extra=("-d", "icount"))
     if r.unavailable:
         return None, r.unavailable
@@ -214,7 +216,8 @@ def count_instructions(rx86, workload, image, timeout):
     m = ICOUNT_LINE.search(r.stderr)
     if not m:
         return None, "rx86 printed no instruction count"
-    return int(m.group(1)), None
+    misses = TLB_MISS_LINE.search(r.stderr)
+    return (int(m.group(1)), int(misses.group(1)) if misses else None), None
 
 
 def parse_args(argv):
@@ -288,10 +291,11 @@ def main(argv):
             return 1
         results = {c: [] for c in args.configs}
         status = dict(unavailable)          # config -> "n/a: ..." or "FAILED: ..."
-        icount = None
+        icount, tlb_misses = None, None
         if binaries["rx86"] and not args.no_icount and any(
                 CONFIGS[c][0] == "rx86" for c in args.configs):
-            icount, why = count_instructions(binaries["rx86"], w, image, args.timeout)
+            counts, why = count_instructions(binaries["rx86"], w, image, args.timeout)
+            icount, tlb_misses = counts if counts else (None, None)
             if why:
                 print("  %s: no instruction count (%s)" % (w.name, why), file=sys.stderr)
         for rep in range(args.reps):
@@ -332,6 +336,9 @@ def main(argv):
                          % (medians["rx86-tcg"] / medians["qemu-tcg"])))
         if icount:
             rows.append((w.name, "", "%d guest instructions (rx86 -d icount)" % icount))
+        if icount and tlb_misses is not None:
+            rows.append((w.name, "", "%d soft TLB misses in rx86 (%.2f per million instructions)"
+                         % (tlb_misses, 1e6 * tlb_misses / icount)))
 
     print()
     print("%-10s %-11s %8s %8s %9s %9s %4s %8s" % ("workload", "config", "median s", "min s",

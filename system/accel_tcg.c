@@ -265,6 +265,7 @@ static int tcg_run(Vm *vm)
     }
     if (cpu->exec.log_mask & LOG_ICOUNT) {
         fprintf(stderr, "rx86: guest instructions executed: %" PRIu64 "\n", cpu->exec.insns_run);
+        fprintf(stderr, "rx86: soft TLB misses: %" PRIu64 "\n", cpu->tlb.misses);
     }
     if (s->log) {
         fflush(s->log);
