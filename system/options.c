@@ -746,7 +746,7 @@ static const struct {
     {"cpu", LOG_CPU, "the CPU registers before each block"},
     {"int", LOG_INT, "interrupts and exceptions"},
     {"nochain", LOG_NOCHAIN, "do not chain blocks (exec then shows every block)"},
-    {"icount", LOG_ICOUNT, "count guest instructions (no chaining), print the total at exit"},
+    {"icount", LOG_ICOUNT, "count guest instructions (no chaining) and TLB misses; print at exit"},
 };
 
 static OptResult opt_log(Parser *p, const char *arg)
