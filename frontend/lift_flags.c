@@ -10,6 +10,7 @@
  * operands (first = dst + src, second = src); Z, S and P come from cc_dst
  * after every sized operation; C after ADD, LOGIC, INC/DEC, the shifts, MUL
  * and BMI ops. Anything else asks helper_cc_compute_all (pure) for EFLAGS.
+ * CF alone (lift_cf: ADC, SBB, INC/DEC) is inline for every known cc op.
  * PF is the parity of the low byte of the result (SDM Vol. 1 3.4.3.1).
  */
 #include "frontend/translate_internal.h"
@@ -118,6 +119,8 @@ static IrTemp sub_first(DisasContext *s, unsigned size)
     return lift_trunc(s, lift_op2(s, IR_ADD, G_CC_DST, G_CC_SRC), size);
 }
 
+/* CF as 0/1 (INC/DEC, ADC/SBB, SALC): inline for every known cc op, the
+ * helper only for CC_OP_DYNAMIC. */
 IrTemp lift_cf(DisasContext *s)
 {
     int op = s->cc_op;
@@ -125,6 +128,20 @@ IrTemp lift_cf(DisasContext *s)
     switch (cc_class(op)) {
     case CLS_ADD:
         return lift_setcond(s, IR_COND_LTU, G_CC_DST, G_CC_SRC);
+    case CLS_ADC:
+    case CLS_SBB: {
+        /* With a carry (borrow) in, equality carries too: ADC compares dst
+         * with src, SBB first = dst + src + src2 with src. cc_src2 is the
+         * 0/1 lift_cf gave the instruction. */
+        IrTemp a = G_CC_DST;
+        if (cc_class(op) == CLS_SBB) {
+            IrTemp sum = lift_op2(s, IR_ADD, lift_op2(s, IR_ADD, G_CC_DST, G_CC_SRC), G_CC_SRC2);
+            a = lift_trunc(s, sum, size);
+        }
+        IrTemp le = lift_setcond(s, IR_COND_LEU, a, G_CC_SRC);
+        IrTemp lt = lift_setcond(s, IR_COND_LTU, a, G_CC_SRC);
+        return lift_movcond(s, IR_COND_NE, G_CC_SRC2, lift_const(s, 0), le, lt);
+    }
     case CLS_SUB:
         return lift_setcond(s, IR_COND_LTU, sub_first(s, size), G_CC_SRC);
     case CLS_LOGIC:

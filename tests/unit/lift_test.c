@@ -1633,6 +1633,110 @@ static unsigned count_ops(IrOpcode opc)
     return n;
 }
 
+/* How many calls of helper h the TB just lifted has. */
+static unsigned count_calls(const IrHelper *h)
+{
+    unsigned n = 0;
+    for (uint32_t i = 0; i < func.nops; i++) {
+        n += func.ops[i].opc == IR_CALL && ir_call_helper(&func.ops[i]) == h;
+    }
+    return n;
+}
+
+/* INC/DEC keep CF: after each kind of cc op in the same TB the lifter reads
+ * the old carry inline, never through helper_cc_compute_c. 64-bit code, so
+ * INC/DEC ECX are FF C1 / FF C9; ECX starts at 7. */
+static void test_incdec_cf(void)
+{
+    static const struct {
+        const char *hex;
+        uint64_t a, d; /* rAX, rDX */
+        uint64_t cf;
+        uint32_t ecx;
+    } cases[] = {
+        /* add eax, edx: carry out, none */
+        {"01 d0 ff c1", 0xffffffff, 1, CF, 8},
+        {"01 d0 ff c9", 1, 1, 0, 6},
+        /* add al, dl: the carry at the byte size */
+        {"00 d0 ff c1", 0x1ff, 1, CF, 8},
+        {"00 d0 ff c1", 0xfe, 0x101, 0, 8},
+        /* sub eax, edx: borrow, none; cmp rax, rdx with a borrow */
+        {"29 d0 ff c9", 1, 2, CF, 6},
+        {"29 d0 ff c1", 2, 1, 0, 8},
+        {"48 39 d0 ff c1", 0, ~0ull, CF, 8},
+        /* neg eax (SUB from 0): CF = operand != 0 */
+        {"f7 d8 ff c9", 5, 0, CF, 6},
+        /* stc; and eax, edx / stc; test al, dl: LOGIC clears CF */
+        {"f9 21 d0 ff c1", ~0ull, ~0ull, 0, 8},
+        {"f9 84 d0 ff c9", 1, 1, 0, 6},
+        /* shl eax, 1 / shl al, 1 / shl eax, 4: the last bit out at the size */
+        {"d1 e0 ff c1", 0x80000001, 0, CF, 8},
+        {"d1 e0 ff c1", 0x40000000, 0, 0, 8},
+        {"d0 e0 ff c9", 0x180, 0, CF, 6},
+        {"d0 e0 ff c9", 0x8040, 0, 0, 6},
+        {"c1 e0 04 ff c1", 0x10000000, 0, CF, 8},
+        {"c1 e0 04 ff c1", 0x08000000, 0, 0, 8},
+        /* sar eax, 1 / shr eax, 1: bit 0 out */
+        {"d1 f8 ff c1", 0x80000001, 0, CF, 8},
+        {"d1 f8 ff c1", 0x80000002, 0, 0, 8},
+        {"d1 e8 ff c9", 3, 0, CF, 6},
+        /* stc/clc; adc: equality carries only with a carry in */
+        {"f9 11 d0 ff c1", 0xffffffff, 0, CF, 8},
+        {"f8 11 d0 ff c1", 0xffffffff, 0, 0, 8},
+        {"f9 48 11 d0 ff c9", ~0ull, ~0ull, CF, 6},
+        {"f9 48 11 d0 ff c9", 0, ~0ull, CF, 6},
+        {"f8 48 11 d0 ff c9", 0, ~0ull, 0, 6},
+        {"f9 10 d0 ff c1", 0xff, 0, CF, 8},
+        {"f9 10 d0 ff c1", 0xfe, 0, 0, 8},
+        /* stc/clc; sbb */
+        {"f9 19 d0 ff c1", 0, 0xffffffff, CF, 8},
+        {"f9 19 d0 ff c1", 5, 5, CF, 8},
+        {"f8 19 d0 ff c1", 5, 5, 0, 8},
+        {"f9 19 d0 ff c1", 6, 5, 0, 8},
+        {"f9 48 19 d0 ff c9", 0, ~0ull, CF, 6},
+        {"f9 18 d0 ff c9", 0x100, 0xff, CF, 6},
+        /* adc then sbb: the borrow in comes from ADC's lazy CF */
+        {"f9 11 d0 19 d0 ff c1", 0xffffffff, 0, CF, 8},
+        /* mul edx: the high half significant or not */
+        {"f7 e2 ff c1", 0x10000, 0x10000, CF, 8},
+        {"f7 e2 ff c1", 0x10000, 2, 0, 8},
+        /* inc/dec after inc/dec after an op that set CF (and one that did not) */
+        {"01 d0 ff c1 ff c1", 0xffffffff, 1, CF, 9},
+        {"29 d0 ff c9 ff c1 ff c9", 1, 2, CF, 6},
+        {"01 d0 ff c1 ff c9", 1, 1, 0, 7},
+        {"f9 ff c1 ff c1", 0, 0, CF, 9},
+        {"f8 ff c9 ff c9", 0, 0, 0, 5},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        set_mode(64);
+        env.regs[R_EAX] = cases[i].a;
+        env.regs[R_EDX] = cases[i].d;
+        env.regs[R_ECX] = 7;
+        unsigned tbs = tbs_run;
+        CHECK_EQ(run(cases[i].hex), -1);
+        if ((flags() & CF) != cases[i].cf || env.regs[R_ECX] != cases[i].ecx) {
+            fprintf(stderr, "  incdec cf \"%s\": cf %llu want %llu, ecx %llu want %u\n",
+                    cases[i].hex, (unsigned long long)(flags() & CF),
+                    (unsigned long long)cases[i].cf, (unsigned long long)env.regs[R_ECX],
+                    cases[i].ecx);
+        }
+        CHECK_EQ(flags() & CF, cases[i].cf);
+        CHECK_EQ(env.regs[R_ECX], cases[i].ecx);
+        /* one TB, whose carry reads are all inline */
+        CHECK_EQ(tbs_run - tbs, 1);
+        CHECK_EQ(count_calls(&helper_cc_compute_c_desc), 0);
+    }
+    /* after a TB boundary the cc op is unknown: the helper still serves */
+    set_mode(64);
+    env.regs[R_EAX] = 0xffffffff;
+    env.regs[R_EDX] = 1;
+    env.regs[R_ECX] = 7;
+    CHECK_EQ(run("01 d0 eb 00 ff c1"), -1);
+    CHECK_EQ(flags() & CF, CF);
+    CHECK_EQ(env.regs[R_ECX], 8);
+    CHECK_EQ(count_calls(&helper_cc_compute_c_desc), 1);
+}
+
 /* EFLAGS.TF and the interrupt shadow: one-instruction TBs that leave
  * through EXIT_TB NOCHAIN, clear HF_INHIBIT and raise the #DB trap. */
 static void test_single_step_and_shadow(void)
@@ -1929,6 +2033,7 @@ int main(void)
     test_single_step_and_shadow();
     test_system();
     test_helper_paths();
+    test_incdec_cf();
     test_conditions(16);
     test_conditions(32);
     test_conditions(64);
