@@ -207,6 +207,8 @@ static int tcg_init(Vm *vm, char *err, size_t errlen)
 
 out_fail:
     tcg_destroy(vm);
+    /* -ENODEV would make vm_run try the next accelerator: these failures
+     * (out of memory, a bad -D file) are errors to report, not absence. */
     return rc == -ENODEV ? -EINVAL : rc;
 }
 
