@@ -69,6 +69,12 @@ void cpu_reset(CpuState *env)
     env->cr[0] = CR0_CD | CR0_NW | CR0_ET;
     env->cr8 = 0;
     env->efer = 0;
+    env->xcr0 = 1; /* x87 state always enabled (SDM Vol. 1 13.3) */
+    /* FPU and SSE at power-up (SDM Vol. 3A 9.1.1, Table 9-1) */
+    memset(&env->fpu, 0, sizeof(env->fpu));
+    env->fpu.fcw = 0x0040;
+    memset(env->xmm, 0, sizeof(env->xmm));
+    env->mxcsr = 0x1f80;
     memset(env->dr, 0, sizeof(env->dr));
     env->dr[6] = 0xffff0ff0;
     env->dr[7] = 0x400;
@@ -202,6 +208,9 @@ void cpu_update_hflags(CpuState *env)
     }
     if (cr0 & CR0_TS) {
         hf |= HF_TS;
+    }
+    if (cr0 & CR0_MP) {
+        hf |= HF_MP;
     }
     env->hflags = hf;
 }

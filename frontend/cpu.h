@@ -127,6 +127,45 @@ typedef struct SegCache {
 #define SEG_ATTR_DB (1u << 14)
 #define SEG_ATTR_G (1u << 15)
 
+/*
+ * An x87 register in the 80-bit double-extended format (SDM Vol. 1 4.2.2):
+ * a 64-bit significand with an explicit integer bit, and sign plus a
+ * 15-bit biased exponent. rx86 computes on it in software (softfloat.h).
+ */
+typedef struct Float80 {
+    uint64_t mant;
+    uint16_t sign_exp; /* bit 15 sign, bits 0-14 exponent */
+} Float80;
+
+/*
+ * The x87 FPU (SDM Vol. 1 8.1). st[] holds the physical registers R0-R7;
+ * ST(i) is st[(top + i) & 7]. The status word's TOP field (bits 11-13)
+ * lives in top, not in fsw. The tag word is kept abridged, as FXSAVE stores
+ * it (bit i set: Ri is not empty); FSTENV derives the full tags from the
+ * registers' contents. MMX register i is the significand of st[i]
+ * (SDM Vol. 1 9.5.1).
+ */
+typedef struct X87State {
+    Float80 st[8];
+    uint16_t fcw;
+    uint16_t fsw; /* without TOP */
+    uint8_t top;
+    uint8_t ftw; /* abridged tags */
+    uint16_t fop; /* last non-control instruction's opcode (11 bits) */
+    uint16_t fcs, fds;
+    uint64_t fip, fdp; /* last instruction and data pointers (offsets) */
+} X87State;
+
+/* An XMM register, viewed at every element width (little-endian host order). */
+typedef union XmmReg {
+    uint8_t b[16];
+    uint16_t w[8];
+    uint32_t l[4];
+    uint64_t q[2];
+    float s[4];
+    double d[2];
+} XmmReg;
+
 typedef struct DescTable {
     uint64_t base;
     uint32_t limit;
@@ -150,6 +189,7 @@ typedef struct DescTable {
 #define HF_OSFXSR (1u << 15) /* CR4.OSFXSR */
 #define HF_EM (1u << 16)     /* CR0.EM */
 #define HF_TS (1u << 17)     /* CR0.TS */
+#define HF_MP (1u << 18)     /* CR0.MP (WAIT/FWAIT and CR0.TS) */
 
 /* How the CPU reaches devices: the board's port and MMIO handlers, which
  * take the device lock. */
@@ -184,6 +224,15 @@ typedef struct CpuState {
     uint64_t tsc_aux, pat, apic_base, misc_enable;
     uint64_t tsc_offset; /* TSC = virtual clock (host ns, 1 GHz) + tsc_offset */
     uint64_t a20_mask;
+    uint64_t xcr0; /* XSAVE feature mask (XSETBV) */
+
+    /* ---- x87, MMX and SSE (issue 7) ---------------------------------------- */
+    X87State fpu;
+    XmmReg xmm[16];
+    uint32_t mxcsr;
+    /* Scratch the lifter loads a 128-bit memory operand into, so SSE
+     * helpers always take register operands. */
+    XmmReg xmm_tmp;
 
     /* ---- events ------------------------------------------------------------ */
     int exception_index;   /* -1: none; a vector to deliver */

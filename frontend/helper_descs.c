@@ -10,29 +10,8 @@
  * of those fields (it may write other CPU state, such as segment caches,
  * control registers or EFLAGS.IF, which generated code never caches).
  */
+#include "frontend/helper_desc.h"
 #include "frontend/helpers.h"
-
-#define NO_WG IR_HELPER_NO_WRITE_GLOBALS
-#define NO_FAULT IR_HELPER_NO_FAULT
-#define NO_SIDE IR_HELPER_NO_SIDE
-
-#define HELPER(hname, hret, hflags, ...)                                                           \
-    const IrHelper helper_##hname##_desc = {                                                       \
-        .name = #hname,                                                                            \
-        .fn = (void *)helper_##hname,                                                              \
-        .ret = hret,                                                                               \
-        .nargs = sizeof((uint8_t[]){__VA_ARGS__}) / sizeof(uint8_t),                               \
-        .arg_types = {__VA_ARGS__},                                                                \
-        .flags = hflags,                                                                           \
-    }
-#define HELPER0(hname, hret, hflags)                                                               \
-    const IrHelper helper_##hname##_desc = {                                                       \
-        .name = #hname,                                                                            \
-        .fn = (void *)helper_##hname,                                                              \
-        .ret = hret,                                                                               \
-        .nargs = 0,                                                                                \
-        .flags = hflags,                                                                           \
-    }
 
 /* exceptions: never return; they write nothing generated code reads back */
 HELPER(raise_exception, IR_VOID, NO_WG, IR_I32);
