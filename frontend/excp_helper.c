@@ -12,9 +12,9 @@
  *
  * Real mode goes through the IVT (SDM Vol. 3A 20.1.4); protected and long
  * mode through IDT interrupt and trap gates (6.12.1, 6.14), with the stack
- * switch from the TSS on a privilege change and IST stacks in long mode.
- * Task gates and virtual-8086 mode are not implemented yet: they stop the
- * CPU with a message rather than run on wrongly.
+ * switch from the TSS on a privilege change and IST stacks in long mode;
+ * from virtual-8086 mode with the extra segment frame (20.3.1.1); and
+ * through task gates (a task switch, task_switch.c).
  */
 #include "frontend/helpers_internal.h"
 
@@ -118,7 +118,6 @@ static bool is_contributory(int vector)
 typedef enum DeliverResult {
     DELIVER_DONE,    /* the handler is entered */
     DELIVER_FAULTED, /* a new exception is recorded in env */
-    DELIVER_STOPPED, /* the CPU is shut down (unimplemented path) */
 } DeliverResult;
 
 /* One event being delivered. */
@@ -242,6 +241,28 @@ static DeliverResult load_inner_ss(CpuState *env, uint32_t ss, unsigned cpl, uin
     return DELIVER_DONE;
 }
 
+/* Through a task gate of the IDT (SDM Vol. 3A 6.12.2): INT n checks the
+ * gate's DPL; the switch saves the return EIP in the old TSS and pushes an
+ * exception's error code on the new task's stack. */
+static DeliverResult deliver_task_gate(CpuState *env, const Event *ev, uint64_t gate,
+                                       unsigned gate_dpl, uint32_t idt_err)
+{
+    if (ev->is_int && gate_dpl < cpu_cpl(env)) {
+        return fault(env, EXC_GP, (uint32_t)ev->vector * 8 + 2);
+    }
+    if (!((gate >> 47) & 1)) {
+        return fault(env, EXC_NP, idt_err);
+    }
+    uint32_t tss_sel;
+    uint64_t tss_desc;
+    if (!cpu_task_gate_target(env, gate, &tss_sel, &tss_desc) ||
+        !cpu_task_switch(env, tss_sel, tss_desc, TASK_INT, ev->ret_rip,
+                         ev->push_error ? (int)ev->error_code : -1)) {
+        return DELIVER_FAULTED;
+    }
+    return DELIVER_DONE;
+}
+
 /* Protected and long mode: through an interrupt or trap gate of the IDT
  * (SDM Vol. 3A 6.12.1, 6.14.1-6.14.5). */
 static DeliverResult deliver_protected(CpuState *env, const Event *ev)
@@ -277,8 +298,7 @@ static DeliverResult deliver_protected(CpuState *env, const Event *ev)
         return fault(env, EXC_GP, idt_err);
     }
     if (!lma && type == SYS_TASK) {
-        cpu_shutdown(env, "task gates in the IDT are not implemented yet");
-        return DELIVER_STOPPED;
+        return deliver_task_gate(env, ev, lo, gate_dpl, idt_err);
     }
     bool gate32 = type == SYS_INT32 || type == SYS_TRAP32;
     bool gate16 = !lma && (type == SYS_INT16 || type == SYS_TRAP16);
@@ -318,9 +338,11 @@ static DeliverResult deliver_protected(CpuState *env, const Event *ev)
     if (lma && (!(cs.attr & SEG_ATTR_L) || (cs.attr & SEG_ATTR_DB))) {
         return fault(env, EXC_GP, sel_err(selector) | ext);
     }
-    if (env->eflags & EFLAGS_VM) {
-        cpu_shutdown(env, "interrupts in virtual-8086 mode are not implemented yet");
-        return DELIVER_STOPPED;
+    bool vm86 = env->eflags & EFLAGS_VM;
+    /* From virtual-8086 mode only to a ring-0 non-conforming handler
+     * (SDM Vol. 3A 20.3.1.1). */
+    if (vm86 && ((cs_type & DESC_TYPE_C) || cs_dpl != 0)) {
+        return fault(env, EXC_GP, sel_err(selector) | ext);
     }
     unsigned new_cpl = (cs_type & DESC_TYPE_C) ? cpl : cs_dpl;
 
@@ -354,6 +376,15 @@ static DeliverResult deliver_protected(CpuState *env, const Event *ev)
     }
     StackPtr st = {lma ? 0 : ss.base, sp & mask, mask, cpu_mmu_index_for_cpl(env, new_cpl)};
     uint64_t eflags = cpu_get_eflags(env);
+    if (vm86) {
+        /* The virtual-8086 frame: GS, FS, DS, ES above SS:ESP (Figure 20-5). */
+        if (!stack_push(env, &st, env->segs[R_GS].selector, size) ||
+            !stack_push(env, &st, env->segs[R_FS].selector, size) ||
+            !stack_push(env, &st, env->segs[R_DS].selector, size) ||
+            !stack_push(env, &st, env->segs[R_ES].selector, size)) {
+            return DELIVER_FAULTED;
+        }
+    }
     if (lma || switch_stack) {
         if (!stack_push(env, &st, env->segs[R_SS].selector, size) ||
             !stack_push(env, &st, env->regs[R_ESP], size)) {
@@ -373,6 +404,12 @@ static DeliverResult deliver_protected(CpuState *env, const Event *ev)
     }
 
     /* Commit. */
+    if (vm86) {
+        static const int data_segs[] = {R_ES, R_DS, R_FS, R_GS};
+        for (unsigned i = 0; i < 4; i++) {
+            env->segs[data_segs[i]] = (SegCache){0};
+        }
+    }
     if (switch_stack) {
         env->segs[R_SS] = ss;
         env->regs[R_ESP] = st.sp;

@@ -80,5 +80,17 @@ HELPER(load_seg, IR_VOID, NO_WG, IR_I32, IR_I32);
 HELPER(ljmp, IR_VOID, 0, IR_I32, IR_I64, IR_I64);
 HELPER(lcall, IR_VOID, 0, IR_I32, IR_I64, IR_I32, IR_I64);
 HELPER(lret, IR_VOID, 0, IR_I32, IR_I32);
-HELPER(iret, IR_VOID, 0, IR_I32);
+HELPER(iret, IR_VOID, 0, IR_I32, IR_I64);
 HELPER(enter, IR_VOID, 0, IR_I32, IR_I32, IR_I32);
+
+/* fast system calls: write RCX/R11 (SYSCALL), RSP (SYSENTER/SYSEXIT), rip */
+HELPER(syscall, IR_VOID, 0, IR_I64);
+HELPER(sysret, IR_VOID, 0, IR_I32);
+HELPER0(sysenter, IR_VOID, 0);
+HELPER(sysexit, IR_VOID, 0, IR_I32);
+
+/* selector queries: read descriptor tables only */
+HELPER(lar, IR_I64, NO_WG, IR_I32);
+HELPER(lsl, IR_I64, NO_WG, IR_I32);
+HELPER(verr, IR_I64, NO_WG, IR_I32);
+HELPER(verw, IR_I64, NO_WG, IR_I32);

@@ -225,12 +225,40 @@ DECLARE_HELPER(lcall);
 /* void (op_size i32, pop_bytes i32): RET far [imm16]. */
 void helper_lret(CpuState *env, uint32_t op_size, uint32_t pop_bytes);
 DECLARE_HELPER(lret);
-/* void (op_size i32): IRET/IRETD/IRETQ. */
-void helper_iret(CpuState *env, uint32_t op_size);
+/* void (op_size i32, next_eip i64): IRET/IRETD/IRETQ (next_eip: where the
+ * old task resumes after a task return). */
+void helper_iret(CpuState *env, uint32_t op_size, uint64_t next_eip);
 DECLARE_HELPER(iret);
 /* void (op_size i32, frame_size i32, level i32): ENTER. */
 void helper_enter(CpuState *env, uint32_t op_size, uint32_t frame_size, uint32_t level);
 DECLARE_HELPER(enter);
+
+/* ---- fast system calls (frontend/syscall_helper.c) ------------------- */
+
+/* void (next_eip i64): SYSCALL; void (op_size i32): SYSRET (8 with REX.W);
+ * void (): SYSENTER; void (op_size i32): SYSEXIT. Each sets rip. */
+void helper_syscall(CpuState *env, uint64_t next_eip);
+void helper_sysret(CpuState *env, uint32_t op_size);
+void helper_sysenter(CpuState *env);
+void helper_sysexit(CpuState *env, uint32_t op_size);
+DECLARE_HELPER(syscall);
+DECLARE_HELPER(sysret);
+DECLARE_HELPER(sysenter);
+DECLARE_HELPER(sysexit);
+
+/* ---- selector queries (frontend/seg_query_helper.c) -------------------- */
+
+/* i64 (selector i32): LAR's access rights and LSL's limit in bits 0-31,
+ * bit 32 set when ZF is to be 1 (the destination is written only then);
+ * VERR and VERW return ZF as 0 or 1. */
+uint64_t helper_lar(CpuState *env, uint32_t selector);
+uint64_t helper_lsl(CpuState *env, uint32_t selector);
+uint64_t helper_verr(CpuState *env, uint32_t selector);
+uint64_t helper_verw(CpuState *env, uint32_t selector);
+DECLARE_HELPER(lar);
+DECLARE_HELPER(lsl);
+DECLARE_HELPER(verr);
+DECLARE_HELPER(verw);
 
 /* ---- memory (frontend/mem_helper.c) ------------------------------------- */
 

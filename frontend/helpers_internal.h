@@ -128,6 +128,68 @@ static inline bool stack_pop(CpuState *env, StackPtr *st, unsigned size, uint64_
     return true;
 }
 
+/* The stack as env has it now (SS base unless 64-bit code, SP masked). */
+static inline StackPtr stack_of_env(const CpuState *env)
+{
+    uint64_t mask = stack_mask(env, &env->segs[R_SS]);
+    StackPtr st = {
+        (env->hflags & HF_CS64) ? 0 : env->segs[R_SS].base,
+        env->regs[R_ESP] & mask,
+        mask,
+        cpu_mmu_index(env),
+    };
+    return st;
+}
+
+/* Write st's stack pointer back to RSP under its mask. */
+static inline void stack_commit(CpuState *env, const StackPtr *st)
+{
+    env->regs[R_ESP] = (env->regs[R_ESP] & ~st->mask) | (st->sp & st->mask);
+}
+
+/* Push and pop for helpers that raise (rather than record) faults. */
+static inline void stack_push_raise(CpuState *env, StackPtr *st, uint64_t value, unsigned size)
+{
+    if (!stack_push(env, st, value, size)) {
+        cpu_raise_recorded(env);
+    }
+}
+
+static inline uint64_t stack_pop_raise(CpuState *env, StackPtr *st, unsigned size)
+{
+    uint64_t v;
+    if (!stack_pop(env, st, size, &v)) {
+        cpu_raise_recorded(env);
+    }
+    return v;
+}
+
+/* The descriptor of selector, or #GP(selector) beyond its table (a fault
+ * reading the table is raised). */
+uint64_t seg_load_desc(CpuState *env, uint32_t selector);
+/* seg_set_accessed, raising a fault. */
+void seg_set_accessed_or_raise(CpuState *env, uint32_t selector, uint64_t desc);
+/* JMP/CALL far through a call gate (gate_helper.c): the gate descriptor
+ * is desc (selector gate_sel); op_size is the far CALL's operand size. */
+void seg_far_via_call_gate(CpuState *env, uint32_t gate_sel, uint64_t desc, bool is_call,
+                           uint64_t next_eip);
+
+/* ---- task switches (task_switch.c) --------------------------------------- */
+
+typedef enum TaskSource { TASK_JMP, TASK_CALL, TASK_IRET, TASK_INT } TaskSource;
+
+/* Switch to the task whose TSS descriptor (selector sel, already checked
+ * for privilege and type by the caller) is desc. next_eip is the EIP the
+ * old task resumes at; error_code >= 0 is pushed on the new task's stack
+ * (an exception through a task gate). Recording style: false with a fault
+ * recorded (before TR changes, in the old task; after, in the new one,
+ * with exec.fault_pc set to the new EIP). */
+bool cpu_task_switch(CpuState *env, uint32_t sel, uint64_t desc, TaskSource src,
+                     uint64_t next_eip, int error_code);
+/* The TSS descriptor a task gate (selector gate_sel, descriptor gate)
+ * names, checked: in the GDT, an available TSS, present. Recording. */
+bool cpu_task_gate_target(CpuState *env, uint64_t gate, uint32_t *tss_sel, uint64_t *tss_desc);
+
 /* ---- flags (cc_helper.c / misc_helper.c) ------------------------------- */
 
 /* The arithmetic flags of env's lazy state. */

@@ -145,7 +145,7 @@ void lift_lret(DisasContext *s, const X86Insn *in)
 
 void lift_iret(DisasContext *s, const X86Insn *in)
 {
-    lift_call1(s, &helper_iret_desc, lift_const(s, in->op_size));
+    lift_call2(s, &helper_iret_desc, lift_const(s, in->op_size), lift_const(s, s->next_eip));
     s->cc_op = CC_OP_DYNAMIC;
     lift_exit_nochain(s);
 }

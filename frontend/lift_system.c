@@ -352,3 +352,80 @@ void lift_priv_nop(DisasContext *s, const X86Insn *in)
     (void)in;
     require_cpl0(s);
 }
+
+/* SYSCALL, SYSRET, SYSENTER, SYSEXIT: the helper checks and sets rip. */
+void lift_fast_syscall(DisasContext *s, const X86Insn *in)
+{
+    switch (in->mnem) {
+    case X86_I_SYSCALL:
+        lift_call1(s, &helper_syscall_desc, lift_const(s, s->next_eip));
+        break;
+    case X86_I_SYSRET:
+        lift_call1(s, &helper_sysret_desc, lift_const(s, in->op_size));
+        break;
+    case X86_I_SYSENTER:
+        lift_call0(s, &helper_sysenter_desc);
+        break;
+    default: /* SYSEXIT */
+        lift_call1(s, &helper_sysexit_desc, lift_const(s, in->op_size));
+        break;
+    }
+    s->cc_op = CC_OP_DYNAMIC;
+    lift_exit_nochain(s);
+}
+
+/* ZF = z (0 or 1), the other arithmetic flags kept. */
+static void set_zf_only(DisasContext *s, IrTemp z)
+{
+    IrTemp fl = lift_op2i(s, IR_AND, lift_eflags(s), ~(uint64_t)EFLAGS_ZF);
+    lift_flags_eflags(s, lift_op2(s, IR_OR, fl, lift_op2i(s, IR_SHL, z, 6)));
+}
+
+/* LAR, LSL: ZF says whether the selector passed the checks; only then is
+ * the destination written (at its operand size). */
+void lift_lar_lsl(DisasContext *s, const X86Insn *in)
+{
+    if (!require_protected(s)) {
+        return;
+    }
+    IrTemp sel = lift_load_op(s, 1);
+    IrTemp r = lift_call1(s, in->mnem == X86_I_LAR ? &helper_lar_desc : &helper_lsl_desc, sel);
+    IrTemp ok = lift_op2i(s, IR_SHR, r, 32);
+    unsigned size = in->ops[0].size;
+    unsigned n = in->ops[0].reg - (size == 2 ? X86_R_AX : size == 4 ? X86_R_EAX : X86_R_RAX);
+    IrTemp old = lift_gpr_read(s, n, 8);
+    IrTemp merged = lift_gpr_merge(s, n, size, lift_op2i(s, IR_AND, r, 0xffffffffu));
+    IrTemp v = lift_movcond(s, IR_COND_NE, ok, lift_const(s, 0), merged, old);
+    set_zf_only(s, ok);
+    lift_mov(s, lift_gpr(n), v);
+}
+
+/* VERR, VERW: ZF only. */
+void lift_verr_verw(DisasContext *s, const X86Insn *in)
+{
+    if (!require_protected(s)) {
+        return;
+    }
+    IrTemp sel = lift_load_op(s, 0);
+    IrTemp z = lift_call1(s, in->mnem == X86_I_VERR ? &helper_verr_desc : &helper_verw_desc, sel);
+    set_zf_only(s, z);
+}
+
+/* ARPL r/m16, r16 (SDM Vol. 2A ARPL): raise the destination's RPL to the
+ * source's, ZF = whether it changed. Protected mode only (#UD otherwise;
+ * in 64-bit mode the opcode is MOVSXD). */
+void lift_arpl(DisasContext *s, const X86Insn *in)
+{
+    if (!require_protected(s)) {
+        return;
+    }
+    IrTemp dst = lift_load_op(s, 0);
+    IrTemp src = lift_load_op(s, 1);
+    IrTemp drpl = lift_op2i(s, IR_AND, dst, 3);
+    IrTemp srpl = lift_op2i(s, IR_AND, src, 3);
+    IrTemp raise = lift_setcond(s, IR_COND_LTU, drpl, srpl);
+    IrTemp raised = lift_op2(s, IR_OR, lift_op2i(s, IR_AND, dst, 0xfffc), srpl);
+    IrTemp v = lift_movcond(s, IR_COND_NE, raise, lift_const(s, 0), raised, dst);
+    lift_store_op(s, 0, v);
+    set_zf_only(s, raise);
+}

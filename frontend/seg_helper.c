@@ -14,14 +14,10 @@
  * to an outer privilege level switch stacks; long mode returns use 64-bit
  * frames.
  *
- * Not implemented yet (a line on stderr and #GP(selector), for the
- * system-CPU work to complete): far transfers through call gates, task
- * gates and TSS descriptors (task switches), IRET with NT set (task
- * return) and IRET to virtual-8086 mode (which stops the CPU instead).
+ * Far transfers through call gates are in gate_helper.c, task switches
+ * (JMP/CALL to a TSS or task gate, IRET with NT) in task_switch.c.
  */
 #include "frontend/helpers_internal.h"
-
-#include <stdio.h>
 
 /* ---- descriptors ---------------------------------------------------------- */
 
@@ -88,8 +84,7 @@ bool seg_set_accessed(CpuState *env, uint32_t selector, uint64_t desc)
     return cpu_st_rec(env, la, ((desc >> 40) & 0xff) | 1, 1, cpu_mmu_index_kernel(env));
 }
 
-/* The descriptor of selector, or #GP(selector) beyond the table. */
-static uint64_t load_desc(CpuState *env, uint32_t selector)
+uint64_t seg_load_desc(CpuState *env, uint32_t selector)
 {
     uint64_t desc;
     int r = seg_read_desc(env, selector, &desc);
@@ -102,7 +97,7 @@ static uint64_t load_desc(CpuState *env, uint32_t selector)
     return desc;
 }
 
-static void set_accessed(CpuState *env, uint32_t selector, uint64_t desc)
+void seg_set_accessed_or_raise(CpuState *env, uint32_t selector, uint64_t desc)
 {
     if (!seg_set_accessed(env, selector, desc)) {
         cpu_raise_recorded(env);
@@ -112,13 +107,6 @@ static void set_accessed(CpuState *env, uint32_t selector, uint64_t desc)
 static bool desc_is_code(const SegCache *s)
 {
     return (s->attr & SEG_ATTR_S) && (s->attr & DESC_TYPE_CODE);
-}
-
-static void not_implemented(CpuState *env, const char *what, uint32_t selector)
-{
-    fprintf(stderr, "rx86: %s not implemented yet (selector %04x at %04x:%08llx): #GP\n", what,
-            selector, env->segs[R_CS].selector, (unsigned long long)env->exec.fault_pc);
-    cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
 }
 
 /* ---- MOV/POP Sreg, LDS and friends --------------------------------------- */
@@ -137,7 +125,7 @@ static void load_ss_protected(CpuState *env, uint32_t selector, unsigned cpl, Se
         }
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
-    uint64_t desc = load_desc(env, selector);
+    uint64_t desc = seg_load_desc(env, selector);
     SegCache s;
     seg_cache_from_desc(&s, selector, desc);
     unsigned type = s.attr & SEG_ATTR_TYPE;
@@ -148,7 +136,7 @@ static void load_ss_protected(CpuState *env, uint32_t selector, unsigned cpl, Se
     if (!(s.attr & SEG_ATTR_P)) {
         cpu_raise_exception_err(env, EXC_SS, sel_err(selector));
     }
-    set_accessed(env, selector, desc);
+    seg_set_accessed_or_raise(env, selector, desc);
     s.attr |= DESC_TYPE_A;
     *out = s;
 }
@@ -173,7 +161,7 @@ void helper_load_seg(CpuState *env, uint32_t seg, uint32_t selector)
         s->attr = 0;
     } else {
         unsigned cpl = cpu_cpl(env);
-        uint64_t desc = load_desc(env, selector);
+        uint64_t desc = seg_load_desc(env, selector);
         SegCache s;
         seg_cache_from_desc(&s, selector, desc);
         unsigned type = s.attr & SEG_ATTR_TYPE;
@@ -188,7 +176,7 @@ void helper_load_seg(CpuState *env, uint32_t seg, uint32_t selector)
         if (!(s.attr & SEG_ATTR_P)) {
             cpu_raise_exception_err(env, EXC_NP, sel_err(selector));
         }
-        set_accessed(env, selector, desc);
+        seg_set_accessed_or_raise(env, selector, desc);
         s.attr |= DESC_TYPE_A;
         env->segs[seg] = s;
     }
@@ -234,9 +222,63 @@ static SegCache check_far_code(CpuState *env, uint32_t selector, uint64_t desc, 
     return s;
 }
 
+/* A far JMP or CALL to a TSS descriptor or through a task gate (SDM Vol.
+ * 2A JMP/CALL "TASK-GATE", "TASK-STATE-SEGMENT"): the descriptor's DPL
+ * must allow CPL and RPL; a busy TSS is #GP(selector). */
+static void far_to_task(CpuState *env, uint32_t selector, uint64_t desc, bool is_call,
+                        uint64_t next_eip)
+{
+    unsigned dpl = (desc >> 45) & 3;
+    if (dpl < cpu_cpl(env) || dpl < (selector & 3)) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+    }
+    uint32_t tss_sel = selector;
+    uint64_t tss_desc = desc;
+    if (((desc >> 40) & 0xf) == SYS_TASK) {
+        if (!((desc >> 47) & 1)) {
+            cpu_raise_exception_err(env, EXC_NP, sel_err(selector));
+        }
+        if (!cpu_task_gate_target(env, desc, &tss_sel, &tss_desc)) {
+            cpu_raise_recorded(env);
+        }
+    } else if ((desc >> 41) & 1) {
+        cpu_raise_exception_err(env, EXC_GP, sel_err(selector)); /* busy */
+    }
+    if (!cpu_task_switch(env, tss_sel, tss_desc, is_call ? TASK_CALL : TASK_JMP, next_eip, -1)) {
+        cpu_raise_recorded(env);
+    }
+}
+
+/* A far JMP or CALL to a system descriptor: a call gate, or a task switch
+ * to a TSS or through a task gate (not in IA-32e mode). */
+static void far_to_system_desc(CpuState *env, uint32_t selector, uint64_t desc, bool is_call,
+                               uint64_t next_eip)
+{
+    unsigned type = (desc >> 40) & 0xf;
+    bool lma = env->hflags & HF_LMA;
+    switch (type) {
+    case SYS_CALL32:
+    case SYS_CALL16:
+        seg_far_via_call_gate(env, selector, desc, is_call, next_eip);
+        return;
+    case SYS_TSS16_AVAIL:
+    case SYS_TSS32_AVAIL:
+    case SYS_TSS16_BUSY:
+    case SYS_TSS32_BUSY:
+    case SYS_TASK:
+        if (!lma) {
+            far_to_task(env, selector, desc, is_call, next_eip);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
+}
+
 void helper_ljmp(CpuState *env, uint32_t selector, uint64_t offset, uint64_t next_eip)
 {
-    (void)next_eip;
     selector &= 0xffff;
     if (!(env->cr[0] & CR0_PE) || (env->eflags & EFLAGS_VM)) {
         seg_load_real(env, R_CS, selector);
@@ -247,62 +289,30 @@ void helper_ljmp(CpuState *env, uint32_t selector, uint64_t offset, uint64_t nex
     if ((selector & 0xfffc) == 0) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
-    uint64_t desc = load_desc(env, selector);
+    uint64_t desc = seg_load_desc(env, selector);
     if (!((desc >> 44) & 1)) {
-        not_implemented(env, "far JMP through a gate or to a TSS (task switch)", selector);
+        far_to_system_desc(env, selector, desc, false, next_eip);
+        return;
     }
     if (!((desc >> 43) & 1)) {
         cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
     }
     SegCache cs = check_far_code(env, selector, desc, offset);
-    set_accessed(env, selector, desc);
+    seg_set_accessed_or_raise(env, selector, desc);
     env->segs[R_CS] = cs;
     env->rip = offset;
     cpu_update_hflags(env);
-}
-
-static StackPtr stack_of(CpuState *env)
-{
-    uint64_t mask = stack_mask(env, &env->segs[R_SS]);
-    StackPtr st = {
-        (env->hflags & HF_CS64) ? 0 : env->segs[R_SS].base,
-        env->regs[R_ESP] & mask,
-        mask,
-        cpu_mmu_index(env),
-    };
-    return st;
-}
-
-static void commit_sp(CpuState *env, const StackPtr *st)
-{
-    env->regs[R_ESP] = (env->regs[R_ESP] & ~st->mask) | (st->sp & st->mask);
-}
-
-static void push_or_raise(CpuState *env, StackPtr *st, uint64_t value, unsigned size)
-{
-    if (!stack_push(env, st, value, size)) {
-        cpu_raise_recorded(env);
-    }
-}
-
-static uint64_t pop_or_raise(CpuState *env, StackPtr *st, unsigned size)
-{
-    uint64_t v;
-    if (!stack_pop(env, st, size, &v)) {
-        cpu_raise_recorded(env);
-    }
-    return v;
 }
 
 void helper_lcall(CpuState *env, uint32_t selector, uint64_t offset, uint32_t op_size,
                   uint64_t next_eip)
 {
     selector &= 0xffff;
-    StackPtr st = stack_of(env);
+    StackPtr st = stack_of_env(env);
     if (!(env->cr[0] & CR0_PE) || (env->eflags & EFLAGS_VM)) {
-        push_or_raise(env, &st, env->segs[R_CS].selector, op_size);
-        push_or_raise(env, &st, next_eip, op_size);
-        commit_sp(env, &st);
+        stack_push_raise(env, &st, env->segs[R_CS].selector, op_size);
+        stack_push_raise(env, &st, next_eip, op_size);
+        stack_commit(env, &st);
         seg_load_real(env, R_CS, selector);
         env->rip = offset;
         cpu_update_hflags(env);
@@ -311,18 +321,19 @@ void helper_lcall(CpuState *env, uint32_t selector, uint64_t offset, uint32_t op
     if ((selector & 0xfffc) == 0) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
-    uint64_t desc = load_desc(env, selector);
+    uint64_t desc = seg_load_desc(env, selector);
     if (!((desc >> 44) & 1)) {
-        not_implemented(env, "far CALL through a call gate or to a TSS (task switch)", selector);
+        far_to_system_desc(env, selector, desc, true, next_eip);
+        return;
     }
     if (!((desc >> 43) & 1)) {
         cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
     }
     SegCache cs = check_far_code(env, selector, desc, offset);
-    push_or_raise(env, &st, env->segs[R_CS].selector, op_size);
-    push_or_raise(env, &st, next_eip, op_size);
-    set_accessed(env, selector, desc);
-    commit_sp(env, &st);
+    stack_push_raise(env, &st, env->segs[R_CS].selector, op_size);
+    stack_push_raise(env, &st, next_eip, op_size);
+    seg_set_accessed_or_raise(env, selector, desc);
+    stack_commit(env, &st);
     env->segs[R_CS] = cs;
     env->rip = offset;
     cpu_update_hflags(env);
@@ -355,7 +366,7 @@ static SegCache check_return_cs(CpuState *env, uint32_t selector)
     if ((selector & 0xfffc) == 0) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
-    uint64_t desc = load_desc(env, selector);
+    uint64_t desc = seg_load_desc(env, selector);
     SegCache s;
     seg_cache_from_desc(&s, selector, desc);
     if (!desc_is_code(&s) || rpl < cpl) {
@@ -371,7 +382,7 @@ static SegCache check_return_cs(CpuState *env, uint32_t selector)
     if ((env->hflags & HF_LMA) && (s.attr & SEG_ATTR_L) && (s.attr & SEG_ATTR_DB)) {
         cpu_raise_exception_err(env, EXC_GP, sel_err(selector));
     }
-    set_accessed(env, selector, desc);
+    seg_set_accessed_or_raise(env, selector, desc);
     return s;
 }
 
@@ -390,7 +401,7 @@ static SegCache check_return_ss(CpuState *env, uint32_t selector, unsigned rpl)
         }
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
-    uint64_t desc = load_desc(env, selector);
+    uint64_t desc = seg_load_desc(env, selector);
     seg_cache_from_desc(&s, selector, desc);
     unsigned type = s.attr & SEG_ATTR_TYPE;
     if ((selector & 3) != rpl || seg_dpl(&s) != rpl || !(s.attr & SEG_ATTR_S) ||
@@ -400,7 +411,7 @@ static SegCache check_return_ss(CpuState *env, uint32_t selector, unsigned rpl)
     if (!(s.attr & SEG_ATTR_P)) {
         cpu_raise_exception_err(env, EXC_SS, sel_err(selector));
     }
-    set_accessed(env, selector, desc);
+    seg_set_accessed_or_raise(env, selector, desc);
     return s;
 }
 
@@ -428,15 +439,15 @@ static void return_protected(CpuState *env, StackPtr *st, uint32_t cs_sel, uint6
     bool pop_stack = rpl > cpl || (is_iret && (env->hflags & HF_CS64));
     if (!pop_stack) {
         st->sp = (st->sp + pop_bytes) & st->mask;
-        commit_sp(env, st);
+        stack_commit(env, st);
         env->segs[R_CS] = cs;
         env->rip = new_rip;
         *new_flags_cpl = cpl;
         return;
     }
     st->sp = (st->sp + pop_bytes) & st->mask;
-    uint64_t new_sp = pop_or_raise(env, st, op_size);
-    uint32_t ss_sel = (uint32_t)pop_or_raise(env, st, op_size) & 0xffff;
+    uint64_t new_sp = stack_pop_raise(env, st, op_size);
+    uint32_t ss_sel = (uint32_t)stack_pop_raise(env, st, op_size) & 0xffff;
     SegCache ss = check_return_ss(env, ss_sel, rpl);
     uint64_t mask = mask_for(env, &cs, &ss);
     new_sp = (new_sp + pop_bytes) & mask;
@@ -454,12 +465,12 @@ static void return_protected(CpuState *env, StackPtr *st, uint32_t cs_sel, uint6
 
 void helper_lret(CpuState *env, uint32_t op_size, uint32_t pop_bytes)
 {
-    StackPtr st = stack_of(env);
-    uint64_t new_rip = pop_or_raise(env, &st, op_size);
-    uint32_t cs_sel = (uint32_t)pop_or_raise(env, &st, op_size) & 0xffff;
+    StackPtr st = stack_of_env(env);
+    uint64_t new_rip = stack_pop_raise(env, &st, op_size);
+    uint32_t cs_sel = (uint32_t)stack_pop_raise(env, &st, op_size) & 0xffff;
     if (!(env->cr[0] & CR0_PE) || (env->eflags & EFLAGS_VM)) {
         st.sp = (st.sp + pop_bytes) & st.mask;
-        commit_sp(env, &st);
+        stack_commit(env, &st);
         seg_load_real(env, R_CS, cs_sel);
         env->rip = new_rip;
         cpu_update_hflags(env);
@@ -475,23 +486,71 @@ void helper_lret(CpuState *env, uint32_t op_size, uint32_t pop_bytes)
 #define IRET_FLAGS                                                                                 \
     (EFLAGS_ARITH | EFLAGS_TF | EFLAGS_DF | EFLAGS_NT | EFLAGS_RF | EFLAGS_AC | EFLAGS_ID)
 
-void helper_iret(CpuState *env, uint32_t op_size)
+/* IRET from CPL 0 to virtual-8086 mode (SDM Vol. 2A IRET "RETURN-TO-
+ * VIRTUAL-8086-MODE"): after EIP, CS and EFLAGS, pop ESP, SS, ES, DS, FS
+ * and GS (doublewords); every segment gets its real-mode base. */
+static void iret_to_vm86(CpuState *env, StackPtr *st, uint32_t cs_sel, uint64_t new_rip,
+                         uint64_t flags)
 {
-    StackPtr st = stack_of(env);
+    uint64_t new_esp = stack_pop_raise(env, st, 4);
+    uint32_t sel[SEG_COUNT];
+    sel[R_SS] = (uint32_t)stack_pop_raise(env, st, 4);
+    sel[R_ES] = (uint32_t)stack_pop_raise(env, st, 4);
+    sel[R_DS] = (uint32_t)stack_pop_raise(env, st, 4);
+    sel[R_FS] = (uint32_t)stack_pop_raise(env, st, 4);
+    sel[R_GS] = (uint32_t)stack_pop_raise(env, st, 4);
+    sel[R_CS] = cs_sel;
+    cpu_set_eflags(env, flags, 0x3f7fd5u); /* all of EFLAGS, VM included */
+    for (int i = 0; i < SEG_COUNT; i++) {
+        seg_load_real(env, i, sel[i] & 0xffff);
+    }
+    env->regs[R_ESP] = (uint32_t)new_esp;
+    env->rip = new_rip & 0xffff;
+    cpu_update_hflags(env);
+    cpu_check_irq_window(env);
+}
+
+/* IRET with NT set: back to the task in the current TSS's link field
+ * (SDM Vol. 2A IRET "TASK-RETURN"): it must name a busy TSS in the GDT,
+ * else #TS(link). */
+static void iret_task_return(CpuState *env, uint64_t next_eip)
+{
+    uint64_t link;
+    if (!cpu_ld_rec(env, env->tr.base, 2, cpu_mmu_index_kernel(env), &link)) {
+        cpu_raise_recorded(env);
+    }
+    uint32_t sel = (uint32_t)link;
+    uint64_t desc;
+    if ((sel & 4) || seg_read_desc(env, sel, &desc) != 0) {
+        cpu_raise_exception_err(env, EXC_TS, sel_err(sel));
+    }
+    unsigned type = (desc >> 40) & 0x1f;
+    if (type != SYS_TSS16_BUSY && type != SYS_TSS32_BUSY) {
+        cpu_raise_exception_err(env, EXC_TS, sel_err(sel));
+    }
+    if (!cpu_task_switch(env, sel, desc, TASK_IRET, next_eip, -1)) {
+        cpu_raise_recorded(env);
+    }
+}
+
+void helper_iret(CpuState *env, uint32_t op_size, uint64_t next_eip)
+{
+    StackPtr st = stack_of_env(env);
     bool vm86 = env->eflags & EFLAGS_VM;
     bool pe = env->cr[0] & CR0_PE;
     if (pe && !vm86 && (env->eflags & EFLAGS_NT)) {
         if (env->hflags & HF_LMA) {
             cpu_raise_exception_err(env, EXC_GP, 0); /* no task return in IA-32e mode */
         }
-        not_implemented(env, "IRET with NT set (task return)", env->tr.selector);
+        iret_task_return(env, next_eip);
+        return;
     }
     if (vm86 && (env->eflags & EFLAGS_IOPL) != EFLAGS_IOPL) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
-    uint64_t new_rip = pop_or_raise(env, &st, op_size);
-    uint32_t cs_sel = (uint32_t)pop_or_raise(env, &st, op_size) & 0xffff;
-    uint64_t flags = pop_or_raise(env, &st, op_size);
+    uint64_t new_rip = stack_pop_raise(env, &st, op_size);
+    uint32_t cs_sel = (uint32_t)stack_pop_raise(env, &st, op_size) & 0xffff;
+    uint64_t flags = stack_pop_raise(env, &st, op_size);
     uint64_t mask = IRET_FLAGS | EFLAGS_IF;
 
     if (!pe || vm86) {
@@ -502,7 +561,7 @@ void helper_iret(CpuState *env, uint32_t op_size)
         if (op_size == 2) {
             mask &= 0xffff;
         }
-        commit_sp(env, &st);
+        stack_commit(env, &st);
         seg_load_real(env, R_CS, cs_sel);
         env->rip = new_rip;
         cpu_set_eflags(env, flags, mask);
@@ -510,9 +569,8 @@ void helper_iret(CpuState *env, uint32_t op_size)
         return;
     }
     if ((flags & EFLAGS_VM) && cpu_cpl(env) == 0 && !(env->hflags & HF_LMA) && op_size == 4) {
-        cpu_shutdown(env, "IRET to virtual-8086 mode is not implemented yet");
-        env->rip = env->exec.fault_pc;
-        exec_raise(&env->exec);
+        iret_to_vm86(env, &st, cs_sel, new_rip, flags);
+        return;
     }
     unsigned cpl = cpu_cpl(env);
     unsigned iopl = (env->eflags & EFLAGS_IOPL) >> 12;
@@ -534,12 +592,12 @@ void helper_iret(CpuState *env, uint32_t op_size)
 
 void helper_enter(CpuState *env, uint32_t op_size, uint32_t frame_size, uint32_t level)
 {
-    StackPtr st = stack_of(env);
+    StackPtr st = stack_of_env(env);
     level &= 31;
     frame_size &= 0xffff;
     uint64_t bp_mask = st.mask;
     uint64_t bp = env->regs[R_EBP];
-    push_or_raise(env, &st, bp, op_size);
+    stack_push_raise(env, &st, bp, op_size);
     uint64_t frame_temp = st.sp;
     if (level > 0) {
         for (uint32_t i = 1; i < level; i++) {
@@ -548,9 +606,9 @@ void helper_enter(CpuState *env, uint32_t op_size, uint32_t frame_size, uint32_t
             if (!cpu_ld_rec(env, st.base + bp, op_size, st.mmu_idx, &v)) {
                 cpu_raise_recorded(env);
             }
-            push_or_raise(env, &st, v, op_size);
+            stack_push_raise(env, &st, v, op_size);
         }
-        push_or_raise(env, &st, frame_temp, op_size);
+        stack_push_raise(env, &st, frame_temp, op_size);
     }
     st.sp = (st.sp - frame_size) & st.mask;
     /* rBP gets the frame at the operand size (SDM Vol. 2A ENTER). */
@@ -561,7 +619,7 @@ void helper_enter(CpuState *env, uint32_t op_size, uint32_t frame_size, uint32_t
     } else {
         env->regs[R_EBP] = (env->regs[R_EBP] & ~0xffffull) | (frame_temp & 0xffff);
     }
-    commit_sp(env, &st);
+    stack_commit(env, &st);
 }
 
 /* ---- LLDT, LTR --------------------------------------------------------- */

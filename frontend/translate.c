@@ -248,6 +248,15 @@ static LiftFn *const lift_table[X86_I_COUNT] = {
     [X86_I_UD0] = lift_ud,
     [X86_I_UD1] = lift_ud,
     [X86_I_UD2] = lift_ud,
+    [X86_I_SYSCALL] = lift_fast_syscall,
+    [X86_I_SYSRET] = lift_fast_syscall,
+    [X86_I_SYSENTER] = lift_fast_syscall,
+    [X86_I_SYSEXIT] = lift_fast_syscall,
+    [X86_I_LAR] = lift_lar_lsl,
+    [X86_I_LSL] = lift_lar_lsl,
+    [X86_I_VERR] = lift_verr_verw,
+    [X86_I_VERW] = lift_verr_verw,
+    [X86_I_ARPL] = lift_arpl,
 };
 
 /* Whether the lifter handles in (a legacy-encoded id of the table). */

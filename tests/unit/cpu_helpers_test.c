@@ -676,7 +676,7 @@ static void test_real_mode_delivery(void)
     CHECK_EQ(env->rip, 0x10);
     CHECK_EQ(rd(0xff4, 2), 0x1236);
     CHECK_EQ(env->exception_index, -1);
-    NO_FAULT(helper_iret(env, 2));
+    NO_FAULT(helper_iret(env, 2, 0));
     CHECK_EQ(env->segs[R_CS].selector, 0x2000);
     CHECK_EQ(env->rip, 0x1236);
     CHECK_EQ(env->regs[R_ESP], 0x0ffa);
@@ -784,7 +784,7 @@ static void test_protected_delivery(void)
     CHECK_EQ(rd(0xa000 - 4, 4), 0x23);
     /* IRET back to CPL 3 restores the user stack. */
     env->regs[R_ESP] += 4; /* the handler pops the error code */
-    NO_FAULT(helper_iret(env, 4));
+    NO_FAULT(helper_iret(env, 4, 0));
     CHECK_EQ((env->hflags & HF_CPL_MASK), 3);
     CHECK_EQ(env->rip, 0x4444);
     CHECK_EQ(env->regs[R_ESP], 0x7000);
@@ -798,7 +798,7 @@ static void test_protected_delivery(void)
     CHECK(guest_process_events(env));
     CHECK_EQ(env->rip, 0x3400);
     CHECK_EQ(rd(env->regs[R_ESP], 4), 0x4446); /* no error code */
-    NO_FAULT(helper_iret(env, 4));
+    NO_FAULT(helper_iret(env, 4, 0));
     CHECK_EQ((env->hflags & HF_CPL_MASK), 3);
     env->rip = 0x4444;
     env->exception_index = 13;
