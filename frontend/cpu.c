@@ -95,6 +95,8 @@ void cpu_reset(CpuState *env)
     env->exception_is_int = false;
     env->exception_next_rip = 0;
     env->halted = false;
+    env->nmi_blocked = false;
+    env->dbg_pending = 0;
     env->shutdown_request = false;
     atomic_store(&env->interrupt_request, 0);
 
@@ -211,6 +213,9 @@ void cpu_update_hflags(CpuState *env)
     }
     if (cr0 & CR0_MP) {
         hf |= HF_MP;
+    }
+    if (env->eflags & EFLAGS_RF) {
+        hf |= HF_RF;
     }
     env->hflags = hf;
 }

@@ -63,6 +63,16 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, SEG_COUNT };
 #define CR0_AM (1ull << 18)
 #define CR0_NW (1ull << 29)
 #define CR0_CD (1ull << 30)
+/* CR4 bits beyond paging.h's (SDM Vol. 3A 2.5). */
+#define CR4_TSD (1ull << 2)
+#define CR4_DE (1ull << 3)
+#define CR4_MCE (1ull << 6)
+#define CR4_PCE (1ull << 8)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_UMIP (1ull << 11)
+#define CR4_FSGSBASE (1ull << 16)
+#define CR4_OSXSAVE (1ull << 18)
 #define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)
 
@@ -190,6 +200,7 @@ typedef struct DescTable {
 #define HF_EM (1u << 16)     /* CR0.EM */
 #define HF_TS (1u << 17)     /* CR0.TS */
 #define HF_MP (1u << 18)     /* CR0.MP (WAIT/FWAIT and CR0.TS) */
+#define HF_RF (1u << 19)     /* EFLAGS.RF: the first instruction skips its breakpoint */
 
 /* How the CPU reaches devices: the board's port and MMIO handlers, which
  * take the device lock. */
@@ -241,6 +252,8 @@ typedef struct CpuState {
     bool exception_is_int; /* INT n / INT3 / INTO: software (return to next insn) */
     uint64_t exception_next_rip; /* for software interrupts */
     bool halted;
+    bool nmi_blocked; /* from NMI delivery to the next IRET (SDM Vol. 3A 6.7.1) */
+    uint32_t dbg_pending; /* data/I/O breakpoint hits (DR6.B0-B3) awaiting their #DB trap */
     /* Triple fault (or a path not implemented yet): the CPU stopped and is
      * also halted; the accelerator resets the machine or exits. */
     bool shutdown_request;

@@ -52,13 +52,16 @@ bool guest_process_events(void *opaque)
         return false;
     }
     if (env->exception_index >= 0) {
+        env->dbg_pending = 0; /* the instruction did not complete */
         cpu_deliver_exception(env);
         if (env->shutdown_request) {
             return false;
         }
+    } else if (cpu_deliver_debug_trap(env) && env->shutdown_request) {
+        return false;
     }
     uint32_t pending = atomic_load(&env->interrupt_request);
-    bool want_nmi = pending & CPU_INTERRUPT_NMI;
+    bool want_nmi = (pending & CPU_INTERRUPT_NMI) && !env->nmi_blocked;
     bool want_irq = (pending & CPU_INTERRUPT_HARD) && (env->eflags & EFLAGS_IF);
     if (env->hflags & HF_INHIBIT) {
         /* The shadow covers exactly the next instruction (NMI too, after
@@ -73,9 +76,10 @@ bool guest_process_events(void *opaque)
         }
     }
     if (want_nmi) {
-        /* TODO: block further NMIs until the next IRET (SDM Vol. 3A 6.7.1). */
+        /* Further NMIs wait for the handler's IRET (SDM Vol. 3A 6.7.1). */
         atomic_fetch_and(&env->interrupt_request, ~CPU_INTERRUPT_NMI);
         env->halted = false;
+        env->nmi_blocked = true;
         cpu_deliver_interrupt(env, EXC_NMI);
     } else if (want_irq && hard_irq_ready(env) && env->irq_ack) {
         int vector = env->irq_ack(env->irq_opaque);

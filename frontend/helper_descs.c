@@ -83,6 +83,10 @@ HELPER(lret, IR_VOID, 0, IR_I32, IR_I32);
 HELPER(iret, IR_VOID, 0, IR_I32, IR_I64);
 HELPER(enter, IR_VOID, 0, IR_I32, IR_I32, IR_I32);
 
+/* debug registers */
+HELPER(insn_breakpoint, IR_VOID, NO_WG, IR_I32);
+HELPER0(clear_rf, IR_VOID, NO_WG | NO_FAULT);
+
 /* fast system calls: write RCX/R11 (SYSCALL), RSP (SYSENTER/SYSEXIT), rip */
 HELPER(syscall, IR_VOID, 0, IR_I64);
 HELPER(sysret, IR_VOID, 0, IR_I32);

@@ -233,6 +233,19 @@ DECLARE_HELPER(iret);
 void helper_enter(CpuState *env, uint32_t op_size, uint32_t frame_size, uint32_t level);
 DECLARE_HELPER(enter);
 
+/* ---- debug registers (frontend/debug_helper.c) ------------------------- */
+
+/* void (hits i32): an instruction breakpoint before this instruction:
+ * DR6.B0-B3 = hits, #DB (a fault). void (): the first instruction of a TB
+ * entered with EFLAGS.RF set: clear RF (SDM Vol. 3A 17.3.1.1). */
+void helper_insn_breakpoint(CpuState *env, uint32_t hits);
+/* For the lifter: the enabled instruction breakpoints (bits 0-3) at
+ * linear address pc. */
+uint32_t cpu_insn_breakpoints(const CpuState *env, uint64_t pc);
+void helper_clear_rf(CpuState *env);
+DECLARE_HELPER(insn_breakpoint);
+DECLARE_HELPER(clear_rf);
+
 /* ---- fast system calls (frontend/syscall_helper.c) ------------------- */
 
 /* void (next_eip i64): SYSCALL; void (op_size i32): SYSRET (8 with REX.W);

@@ -190,6 +190,21 @@ bool cpu_task_switch(CpuState *env, uint32_t sel, uint64_t desc, TaskSource src,
  * names, checked: in the GDT, an available TSS, present. Recording. */
 bool cpu_task_gate_target(CpuState *env, uint64_t gate, uint32_t *tss_sel, uint64_t *tss_desc);
 
+/* ---- debug registers (debug_helper.c) ------------------------------------ */
+
+/* After a write to DR0-DR3 or DR7 (old_dr7: DR7 before it): re-arm the
+ * data breakpoints in the TLB, drop TBs if instruction breakpoints change. */
+void cpu_debug_regs_changed(CpuState *env, uint64_t old_dr7);
+/* A slow-path access of a TLB_WATCH page, and IN/OUT with CR4.DE: note
+ * breakpoint hits (may restart the instruction alone: does not return). */
+void cpu_check_watch(CpuState *env, uint64_t la, unsigned len, bool write);
+void cpu_check_io_breakpoints(CpuState *env, uint32_t port, unsigned size);
+/* Deliver a #DB trap for the hits noted by the instruction that just
+ * completed. Returns whether there was one. */
+bool cpu_deliver_debug_trap(CpuState *env);
+/* MOV to or from a debug register with DR7.GD set: #DB with DR6.BD. */
+void cpu_check_general_detect(CpuState *env);
+
 /* ---- flags (cc_helper.c / misc_helper.c) ------------------------------- */
 
 /* The arithmetic flags of env's lazy state. */

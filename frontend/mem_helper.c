@@ -26,6 +26,7 @@ typedef struct PagePiece {
     uint64_t paddr;
     uint8_t *host; /* NULL: through the bus */
     bool notdirty; /* store: the page needs the code/dirty bookkeeping */
+    bool watch;    /* a data breakpoint covers part of the page */
     unsigned len;
 } PagePiece;
 
@@ -120,6 +121,7 @@ static bool translate_piece(CpuState *env, uint64_t la, unsigned len, PagingAcce
     p->paddr = env->tlb.info[mmu_idx][slot].paddr | (la & ~TLB_PAGE_MASK);
     p->host = cmp & TLB_MMIO ? NULL : (uint8_t *)(uintptr_t)(la + e->addend);
     p->notdirty = access == ACCESS_WRITE && (cmp & TLB_NOTDIRTY);
+    p->watch = cmp & TLB_WATCH;
     return true;
 }
 
@@ -252,12 +254,26 @@ static void notdirty_after(CpuState *env, const PagePiece *p, unsigned mmu_idx)
     }
 }
 
-static bool do_load(CpuState *env, uint64_t la, unsigned size, unsigned mmu_idx, uint64_t *value)
+/* Data breakpoints on the pieces of an access by the running instruction
+ * (debug_helper.c; event delivery's own accesses are not checked). */
+static void check_watch(CpuState *env, const PagePiece *p, unsigned n, uint64_t la, unsigned size,
+                        bool write)
+{
+    if (p[0].watch || (n == 2 && p[1].watch)) {
+        cpu_check_watch(env, la, size, write);
+    }
+}
+
+static bool do_load(CpuState *env, uint64_t la, unsigned size, unsigned mmu_idx, uint64_t *value,
+                    bool in_tb)
 {
     PagePiece p[2];
     unsigned n;
     if (!translate_access(env, la, size, ACCESS_READ, mmu_idx, p, &n)) {
         return false;
+    }
+    if (in_tb) {
+        check_watch(env, p, n, p[0].la, size, false);
     }
     uint64_t v = piece_load(env, &p[0]);
     if (n == 2) {
@@ -274,6 +290,9 @@ static bool do_store(CpuState *env, uint64_t la, uint64_t value, unsigned size,
     unsigned n;
     if (!translate_access(env, la, size, ACCESS_WRITE, mmu_idx, p, &n)) {
         return false;
+    }
+    if (in_tb) {
+        check_watch(env, p, n, p[0].la, size, true);
     }
     for (unsigned i = 0; i < n; i++) {
         if (p[i].notdirty) {
@@ -294,7 +313,7 @@ static bool do_store(CpuState *env, uint64_t la, uint64_t value, unsigned size,
 
 bool cpu_ld_rec(CpuState *env, uint64_t la, unsigned size, unsigned mmu_idx, uint64_t *value)
 {
-    return do_load(env, la, size, mmu_idx, value);
+    return do_load(env, la, size, mmu_idx, value, false);
 }
 
 bool cpu_st_rec(CpuState *env, uint64_t la, uint64_t value, unsigned size, unsigned mmu_idx)
@@ -305,7 +324,7 @@ bool cpu_st_rec(CpuState *env, uint64_t la, uint64_t value, unsigned size, unsig
 uint64_t cpu_ld(CpuState *env, uint64_t la, unsigned size, unsigned mmu_idx)
 {
     uint64_t v;
-    if (!do_load(env, la, size, mmu_idx, &v)) {
+    if (!do_load(env, la, size, mmu_idx, &v, true)) {
         cpu_raise_recorded(env);
     }
     return v;
@@ -345,7 +364,7 @@ uint8_t *cpu_host_ptr(CpuState *env, uint64_t la, unsigned len, PagingAccess acc
     if (!translate_piece(env, la, len, access, mmu_idx, &p)) {
         cpu_raise_recorded(env);
     }
-    if (!p.host || p.notdirty) {
+    if (!p.host || p.notdirty || p.watch) {
         return NULL;
     }
     return p.host;

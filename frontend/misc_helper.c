@@ -35,12 +35,6 @@
 #define MSR_KERNEL_GS_BASE 0xc0000102u
 #define MSR_TSC_AUX 0xc0000103u
 
-#define CR4_TSD (1ull << 2)
-#define CR4_DE (1ull << 3)
-#define CR4_MCE (1ull << 6)
-#define CR4_PCE (1ull << 8)
-#define CR4_OSFXSR (1ull << 9)
-#define CR4_OSXMMEXCPT (1ull << 10)
 /* CR4 bits a guest may set: those whose feature rx86 has or which only
  * gate instructions it checks (SDM Vol. 3A 2.5). Others are reserved: #GP. */
 #define CR4_VALID                                                                                  \
@@ -204,6 +198,7 @@ uint64_t helper_in(CpuState *env, uint32_t port, uint32_t size)
 {
     port &= 0xffff;
     check_io(env, port, size);
+    cpu_check_io_breakpoints(env, port, size);
     if (!env->bus.port_read) {
         return size_mask(size); /* nobody answers: all ones */
     }
@@ -214,6 +209,7 @@ void helper_out(CpuState *env, uint32_t port, uint64_t value, uint32_t size)
 {
     port &= 0xffff;
     check_io(env, port, size);
+    cpu_check_io_breakpoints(env, port, size);
     if (env->bus.port_write) {
         env->bus.port_write(env->bus.opaque, (uint16_t)port, value & size_mask(size), size);
     }
@@ -637,13 +633,16 @@ static uint32_t dr_index(CpuState *env, uint32_t reg)
 uint64_t helper_read_dr(CpuState *env, uint32_t reg)
 {
     check_cpl0(env);
-    return env->dr[dr_index(env, reg)];
+    uint32_t i = dr_index(env, reg);
+    cpu_check_general_detect(env);
+    return env->dr[i];
 }
 
 void helper_write_dr(CpuState *env, uint32_t reg, uint64_t value)
 {
     check_cpl0(env);
     uint32_t i = dr_index(env, reg);
+    cpu_check_general_detect(env);
     if (i >= 6 && (value >> 32)) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
@@ -655,8 +654,11 @@ void helper_write_dr(CpuState *env, uint32_t reg, uint64_t value)
     } else if (!(env->hflags & HF_LMA)) {
         value &= 0xffffffffull;
     }
-    /* TODO: breakpoints (DR7 enables) take effect with the debug work. */
+    uint64_t old_dr7 = env->dr[7];
     env->dr[i] = value;
+    if (i != 6) {
+        cpu_debug_regs_changed(env, old_dr7);
+    }
 }
 
 void helper_clts(CpuState *env)

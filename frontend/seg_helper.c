@@ -533,7 +533,7 @@ static void iret_task_return(CpuState *env, uint64_t next_eip)
     }
 }
 
-void helper_iret(CpuState *env, uint32_t op_size, uint64_t next_eip)
+static void iret(CpuState *env, uint32_t op_size, uint64_t next_eip)
 {
     StackPtr st = stack_of_env(env);
     bool vm86 = env->eflags & EFLAGS_VM;
@@ -588,6 +588,18 @@ void helper_iret(CpuState *env, uint32_t op_size, uint64_t next_eip)
     }
     cpu_set_eflags(env, flags, mask);
     cpu_check_irq_window(env);
+}
+
+void helper_iret(CpuState *env, uint32_t op_size, uint64_t next_eip)
+{
+    iret(env, op_size, next_eip);
+    /* A completed IRET ends NMI blocking (SDM Vol. 3A 6.7.1). */
+    if (env->nmi_blocked) {
+        env->nmi_blocked = false;
+        if (atomic_load(&env->interrupt_request) & CPU_INTERRUPT_NMI) {
+            atomic_store(&env->exec.exit_request, 1);
+        }
+    }
 }
 
 void helper_enter(CpuState *env, uint32_t op_size, uint32_t frame_size, uint32_t level)

@@ -532,7 +532,7 @@ int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_
     if ((tb->cflags & TB_CF_COUNT_MASK) != 0 && (tb->cflags & TB_CF_COUNT_MASK) < max) {
         max = tb->cflags & TB_CF_COUNT_MASK;
     }
-    if (s->one_insn) {
+    if (s->one_insn || (tb->flags & HF_RF)) {
         max = 1;
     }
 
@@ -566,6 +566,16 @@ int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_
 
         IrOp *start = ir_emit(f, IR_INSN_START, IR_I64);
         start->args[0] = eip;
+        uint32_t breakpoints = cpu_insn_breakpoints(env, pc);
+        if (icount == 0 && (tb->flags & HF_RF)) {
+            lift_call0(s, &helper_clear_rf_desc); /* RF: this one breakpoint is skipped */
+        } else if (breakpoints) {
+            lift_call1(s, &helper_insn_breakpoint_desc, lift_const(s, breakpoints));
+            emit_exit_tb(s, IR_EXIT_NOCHAIN);
+            icount++;
+            size += insn.length;
+            break;
+        }
         lift_one(s, &insn);
 
         icount++;

@@ -122,6 +122,19 @@ static void note_large_page(Tlb *tlb, MmuIndex idx, uint64_t la, uint64_t size)
     tlb->large_mask[idx] = mask;
 }
 
+/* TLB_WATCH when a watched range for this kind of access touches the page. */
+static uint64_t watch_flag(const Tlb *tlb, uint64_t page, bool write)
+{
+    for (unsigned i = 0; i < tlb->nwatch; i++) {
+        const TlbWatch *w = &tlb->watch[i];
+        bool kind = write ? w->on_write : w->on_read;
+        if (kind && w->start < page + TLB_PAGE_SIZE && page < w->start + w->len) {
+            return TLB_WATCH;
+        }
+    }
+    return 0;
+}
+
 TlbEntry *tlb_fill(Tlb *tlb, const PagingRegs *regs, MmuIndex idx, uint64_t la, PagingAccess access,
                    uint32_t *error_code)
 {
@@ -161,7 +174,7 @@ TlbEntry *tlb_fill(Tlb *tlb, const PagingRegs *regs, MmuIndex idx, uint64_t la, 
         e->addend = (uintptr_t)(fr->region->host + (ppage - fr->region->base)) - (uintptr_t)page;
     }
     if (res.prot & PAGE_READ) {
-        e->addr_read = page | (host_read ? 0 : TLB_MMIO);
+        e->addr_read = page | (host_read ? 0 : TLB_MMIO) | watch_flag(tlb, page, false);
     }
     if (res.prot & PAGE_EXEC) {
         e->addr_code = page | (host_read ? 0 : TLB_MMIO);
@@ -174,8 +187,18 @@ TlbEntry *tlb_fill(Tlb *tlb, const PagingRegs *regs, MmuIndex idx, uint64_t la, 
         if (code || clean) {
             e->addr_write |= TLB_NOTDIRTY;
         }
+        e->addr_write |= watch_flag(tlb, page, true);
     }
     return e;
+}
+
+void tlb_set_watches(Tlb *tlb, const TlbWatch *w, unsigned n)
+{
+    tlb->nwatch = n < TLB_WATCHES ? n : TLB_WATCHES;
+    for (unsigned i = 0; i < tlb->nwatch; i++) {
+        tlb->watch[i] = w[i];
+    }
+    tlb_flush_all(tlb);
 }
 
 int code_pages_init(CodePages *cp, uint64_t phys_size)

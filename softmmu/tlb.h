@@ -35,7 +35,16 @@
 #define TLB_INVALID (1ull << 11) /* never matches: empty entry or no such right */
 #define TLB_MMIO (1ull << 10)    /* not RAM: go through the address space */
 #define TLB_NOTDIRTY (1ull << 9) /* writes must be seen: code page or dirty tracking */
-#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY)
+#define TLB_WATCH (1ull << 8)    /* a data breakpoint covers part of the page */
+#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
+
+/* A linear range the CPU watches (a debug register's data breakpoint):
+ * accesses to its pages take the slow path, which checks them. */
+typedef struct TlbWatch {
+    uint64_t start, len;
+    bool on_read, on_write;
+} TlbWatch;
+#define TLB_WATCHES 4
 
 /*
  * MMU indexes: one TLB per way the same linear address can translate
@@ -80,6 +89,8 @@ typedef struct Tlb {
     uint64_t large_mask[MMU_INDEXES];
     const AddressSpace *mem;
     const CodePages *code;
+    TlbWatch watch[TLB_WATCHES];
+    unsigned nwatch;
     uint64_t misses;
     uint64_t flushes;
 } Tlb;
@@ -93,6 +104,10 @@ void tlb_flush_all(Tlb *tlb);
 void tlb_flush_nonglobal(Tlb *tlb);
 void tlb_flush_page(Tlb *tlb, uint64_t la);
 void tlb_flush_phys_page_writes(Tlb *tlb, uint64_t paddr);
+
+/* Replace the watched ranges (at most TLB_WATCHES) and flush the TLB so
+ * the entries of their pages are refilled with TLB_WATCH. */
+void tlb_set_watches(Tlb *tlb, const TlbWatch *w, unsigned n);
 
 /*
  * Translate la for access through the walker and install the entry.

@@ -49,6 +49,23 @@ void exec_raise(ExecState *es)
     siglongjmp(es->jmp, 1);
 }
 
+void exec_request_flush(ExecState *es)
+{
+    es->flush_request = true;
+}
+
+/* Run a requested flush (outside generated code). */
+static void flush_if_requested(ExecState *es)
+{
+    if (es->flush_request) {
+        es->flush_request = false;
+        pthread_mutex_lock(&es->cache->lock);
+        tb_flush(es->cache);
+        pthread_mutex_unlock(&es->cache->lock);
+        exec_jmp_cache_clear(es);
+    }
+}
+
 void exec_jmp_cache_clear(ExecState *es)
 {
     memset(es->jmp_cache, 0, sizeof(es->jmp_cache));
@@ -184,6 +201,7 @@ ExecStop exec_cpu(ExecState *es)
         if (atomic_exchange(&es->exit_request, 0)) {
             return EXEC_STOP_KICKED;
         }
+        flush_if_requested(es);
         if (!guest_process_events(es->env)) {
             return EXEC_STOP_HALTED;
         }
@@ -217,6 +235,7 @@ ExecStop exec_cpu(ExecState *es)
             if (code == IR_EXIT_REQUESTED || atomic_load(&es->exit_request)) {
                 break;
             }
+            flush_if_requested(es);
             TranslationBlock *next = find_tb(es, base_cflags);
             if (code <= IR_EXIT_SLOT1 && c->flushes == flushes && !(last->cflags & TB_CF_NOCHAIN) &&
                 !(next->cflags & TB_CF_NOCHAIN)) {

@@ -48,6 +48,7 @@ typedef struct ExecState {
     IrFunc ir;            /* scratch for translation (globals registered once) */
     uint32_t cflags_next; /* nonzero: cflags of the next TB only (SMC restart) */
     uint32_t cur_cflags;  /* cflags of the TB running */
+    bool flush_request;   /* drop every TB once out of generated code (exec_request_flush) */
     sigjmp_buf jmp;
     bool check_mode;      /* -accel tcg,check=on: run every TB under both backends, compare */
     struct ExecCheck *check; /* the checking mode's state (translator/check.c) */
@@ -71,6 +72,11 @@ void exec_destroy(ExecState *es);
 
 /* Run the vCPU until it is kicked or halts. */
 ExecStop exec_cpu(ExecState *es);
+
+/* Ask for every TB to be dropped as soon as no generated code runs (from
+ * a helper of this vCPU: what translations assumed has changed, such as
+ * the debug registers' instruction breakpoints). */
+void exec_request_flush(ExecState *es);
 
 /* Make exec_cpu return soon (any thread). */
 void exec_kick(ExecState *es);
