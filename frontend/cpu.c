@@ -13,8 +13,6 @@
 #include <stddef.h>
 #include <string.h>
 
-/* CPUID.1:EAX, also EDX after reset (SDM Vol. 3A 9.1.4). */
-#define CPU_SIGNATURE 0x00060fb1u
 
 void cpu_init(CpuState *env, AddressSpace *mem, const CodePages *code, const CpuBus *bus)
 {
@@ -45,8 +43,15 @@ static void set_seg(SegCache *s, uint16_t selector, uint64_t base, uint32_t limi
 
 void cpu_reset(CpuState *env)
 {
+    if (env->model.vendor[0] == '\0') {
+        cpu_model_default(&env->model); /* never chosen: the default model */
+    }
     memset(env->regs, 0, sizeof(env->regs));
-    env->regs[R_EDX] = CPU_SIGNATURE;
+    /* EDX after reset is CPUID.1:EAX (SDM Vol. 3A 9.1.4). */
+    env->regs[R_EDX] = cpu_model_signature(&env->model);
+    env->mtrr_deftype = 0;
+    memset(env->mtrr_fixed, 0, sizeof(env->mtrr_fixed));
+    memset(env->mtrr_var, 0, sizeof(env->mtrr_var));
     env->rip = 0xfff0;
     env->cc_op = CC_OP_EFLAGS;
     env->cc_src = 0;
@@ -216,6 +221,12 @@ void cpu_update_hflags(CpuState *env)
     }
     if (env->eflags & EFLAGS_RF) {
         hf |= HF_RF;
+    }
+    if (cr4 & CR4_UMIP) {
+        hf |= HF_UMIP;
+    }
+    if (cr4 & CR4_FSGSBASE) {
+        hf |= HF_FSGSBASE;
     }
     env->hflags = hf;
 }

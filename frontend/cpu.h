@@ -15,6 +15,7 @@
 #ifndef RX86_FRONTEND_CPU_H
 #define RX86_FRONTEND_CPU_H
 
+#include "frontend/cpu_model.h"
 #include "softmmu/memory.h"
 #include "softmmu/paging.h"
 #include "softmmu/tlb.h"
@@ -201,6 +202,8 @@ typedef struct DescTable {
 #define HF_TS (1u << 17)     /* CR0.TS */
 #define HF_MP (1u << 18)     /* CR0.MP (WAIT/FWAIT and CR0.TS) */
 #define HF_RF (1u << 19)     /* EFLAGS.RF: the first instruction skips its breakpoint */
+#define HF_UMIP (1u << 20)   /* CR4.UMIP: SGDT SIDT SLDT SMSW STR need CPL 0 */
+#define HF_FSGSBASE (1u << 21) /* CR4.FSGSBASE: RDFSBASE and friends allowed */
 
 /* How the CPU reaches devices: the board's port and MMIO handlers, which
  * take the device lock. */
@@ -244,6 +247,14 @@ typedef struct CpuState {
     /* Scratch the lifter loads a 128-bit memory operand into, so SSE
      * helpers always take register operands. */
     XmmReg xmm_tmp;
+
+    CpuModel model; /* what CPUID reports (-cpu) */
+
+    /* Memory type range registers: stored for the guest, no effect on
+     * emulation (SDM Vol. 3A 11.11). */
+    uint64_t mtrr_deftype;
+    uint64_t mtrr_fixed[11]; /* 64K_00000, 16K_80000, 16K_A0000, 4K_C0000..4K_F8000 */
+    uint64_t mtrr_var[8][2]; /* PHYSBASEn, PHYSMASKn */
 
     /* ---- events ------------------------------------------------------------ */
     int exception_index;   /* -1: none; a vector to deliver */

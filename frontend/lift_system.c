@@ -97,8 +97,32 @@ void lift_cpuid(DisasContext *s, const X86Insn *in)
     lift_call0(s, &helper_cpuid_desc);
 }
 
+/* #UD unless the CPU model announces feature (QEMU checks these too). */
+static bool require_feature(DisasContext *s, const char *feature)
+{
+    if (!cpu_model_has(&s->env->model, feature)) {
+        lift_raise(s, EXC_UD);
+        return false;
+    }
+    return true;
+}
+
+/* #GP(0) for SGDT, SIDT, SLDT, SMSW and STR above CPL 0 under CR4.UMIP
+ * (SDM Vol. 3A 2.5). */
+static bool umip_allows(DisasContext *s)
+{
+    if ((s->flags & HF_UMIP) && (s->cpl != 0 || (s->flags & HF_VM86))) {
+        lift_raise_err(s, EXC_GP, 0);
+        return false;
+    }
+    return true;
+}
+
 void lift_rdtsc(DisasContext *s, const X86Insn *in)
 {
+    if (in->mnem == X86_I_RDTSCP && !require_feature(s, "rdtscp")) {
+        return;
+    }
     lift_call0(s, in->mnem == X86_I_RDTSC ? &helper_rdtsc_desc : &helper_rdtscp_desc);
 }
 
@@ -171,6 +195,9 @@ void lift_lmsw(DisasContext *s, const X86Insn *in)
 void lift_smsw(DisasContext *s, const X86Insn *in)
 {
     (void)in;
+    if (!umip_allows(s)) {
+        return;
+    }
     lift_store_op(s, 0, lift_ld_env(s, offsetof(CpuState, cr), 8));
 }
 
@@ -181,6 +208,9 @@ void lift_desc_table(DisasContext *s, const X86Insn *in)
     const IrHelper *h;
     bool load = in->mnem == X86_I_LGDT || in->mnem == X86_I_LIDT;
     if (load && !require_cpl0(s)) {
+        return;
+    }
+    if (!load && !umip_allows(s)) {
         return;
     }
     switch (in->mnem) {
@@ -215,7 +245,7 @@ void lift_lldt_ltr(DisasContext *s, const X86Insn *in)
 
 void lift_sldt_str(DisasContext *s, const X86Insn *in)
 {
-    if (!require_protected(s)) {
+    if (!require_protected(s) || !umip_allows(s)) {
         return;
     }
     size_t off = in->mnem == X86_I_SLDT ? offsetof(CpuState, ldt) : offsetof(CpuState, tr);
@@ -428,4 +458,36 @@ void lift_arpl(DisasContext *s, const X86Insn *in)
     IrTemp v = lift_movcond(s, IR_COND_NE, raise, lift_const(s, 0), raised, dst);
     lift_store_op(s, 0, v);
     set_zf_only(s, raise);
+}
+
+/* RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE (SDM Vol. 2C): 64-bit mode only,
+ * with CR4.FSGSBASE (else #UD); a 32-bit operand reads the low half or
+ * writes a zero-extended base; a non-canonical 64-bit base is #GP(0). */
+void lift_fsgsbase(DisasContext *s, const X86Insn *in)
+{
+    if (!s->code64 || !(s->flags & HF_FSGSBASE)) {
+        lift_raise(s, EXC_UD);
+        return;
+    }
+    if (!require_feature(s, "fsgsbase")) {
+        return;
+    }
+    bool fs = in->mnem == X86_I_RDFSBASE || in->mnem == X86_I_WRFSBASE;
+    size_t base = seg_field(fs ? R_FS : R_GS, offsetof(SegCache, base));
+    unsigned size = in->ops[0].size;
+    if (in->mnem == X86_I_RDFSBASE || in->mnem == X86_I_RDGSBASE) {
+        lift_store_op(s, 0, lift_trunc(s, lift_ld_env(s, base, 8), size));
+        return;
+    }
+    IrTemp v = lift_load_op(s, 0);
+    if (size == 8) {
+        /* canonical: bits 63:47 all equal */
+        IrTemp sx = lift_extract(s, v, 0, 48, true);
+        IrLabel ok = ir_label_new(s->f);
+        lift_brcond(s, IR_COND_EQ, sx, v, ok);
+        lift_raise_err(s, EXC_GP, 0);
+        lift_label(s, ok);
+        s->ended = false;
+    }
+    lift_st_env(s, base, v, 8);
 }

@@ -15,6 +15,8 @@
  */
 #include "frontend/helpers_internal.h"
 
+#include <string.h>
+
 #include <time.h>
 
 /* MSR numbers (SDM Vol. 4, Table 2-2). */
@@ -39,26 +41,37 @@
  * gate instructions it checks (SDM Vol. 3A 2.5). Others are reserved: #GP. */
 #define CR4_VALID                                                                                  \
     (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |            \
-     CR4_OSXMMEXCPT | CR4_SMEP | CR4_SMAP)
-#define EFER_VALID (EFER_SCE | EFER_LME | EFER_NXE)
+     CR4_OSXMMEXCPT | CR4_UMIP | CR4_FSGSBASE | CR4_OSXSAVE | CR4_SMEP | CR4_SMAP)
 
-/* CPUID.1 EDX and 80000001h EDX bits (SDM Vol. 2A CPUID, Tables 3-11, 3-12). */
-#define CPUID_1_EDX_PSE (1u << 3)
-#define CPUID_1_EDX_TSC (1u << 4)
-#define CPUID_1_EDX_MSR (1u << 5)
-#define CPUID_1_EDX_PAE (1u << 6)
-#define CPUID_1_EDX_CX8 (1u << 8)
-#define CPUID_1_EDX_PGE (1u << 13)
-#define CPUID_1_EDX_CMOV (1u << 15)
-#define CPUID_EXT_EDX_SYSCALL (1u << 11)
-#define CPUID_EXT_EDX_NX (1u << 20)
-#define CPUID_EXT_EDX_LM (1u << 29)
-/* AMD mirrors these leaf-1 EDX bits in 80000001h EDX (AMD APM Vol. 3, E.4.2). */
-#define CPUID_AMD_ALIASES 0x0183f3ffu
+/* CR4 bits the model's CPUID does not announce are reserved (#GP), as
+ * on QEMU. */
+static uint64_t cr4_valid(const CpuState *env)
+{
+    uint64_t v = CR4_VALID;
+    static const struct {
+        const char *feature;
+        uint64_t bit;
+    } gated[] = {
+        {"umip", CR4_UMIP}, {"fsgsbase", CR4_FSGSBASE}, {"xsave", CR4_OSXSAVE},
+        {"smep", CR4_SMEP}, {"smap", CR4_SMAP},
+    };
+    for (size_t i = 0; i < sizeof(gated) / sizeof(gated[0]); i++) {
+        if (!cpu_model_has(&env->model, gated[i].feature)) {
+            v &= ~gated[i].bit;
+        }
+    }
+    return v;
+}
 
-#define CPUID_1_EDX                                                                                \
-    (CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR | CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 |    \
-     CPUID_1_EDX_PGE | CPUID_1_EDX_CMOV)
+/* EFER bits the model announces: SCE (syscall), LME (lm), NXE (nx). */
+static uint64_t efer_valid(const CpuState *env)
+{
+    uint64_t v = 0;
+    v |= cpu_model_has(&env->model, "syscall") ? EFER_SCE : 0;
+    v |= cpu_model_has(&env->model, "lm") ? EFER_LME : 0;
+    v |= cpu_model_has(&env->model, "nx") ? EFER_NXE : 0;
+    return v;
+}
 
 /* ---- flags ------------------------------------------------------------------ */
 
@@ -217,64 +230,75 @@ void helper_out(CpuState *env, uint32_t port, uint64_t value, uint32_t size)
 
 /* ---- CPUID, TSC, MSRs -------------------------------------------------------- */
 
-/* "AuthenticAMD" in EBX, EDX, ECX order. */
-#define VENDOR_EBX 0x68747541u /* "Auth" */
-#define VENDOR_EDX 0x69746e65u /* "enti" */
-#define VENDOR_ECX 0x444d4163u /* "cAMD" */
-
 static void set_reg32(CpuState *env, int r, uint32_t v)
 {
     env->regs[r] = v; /* 32-bit results zero-extend (SDM Vol. 1 3.4.1.1) */
 }
 
-/* The brand string of leaves 80000002h-80000004h, 48 bytes with NULs. */
-static const char cpu_brand[48] = "rx86 Virtual CPU";
+/* Four bytes of a string as a CPUID register holds them (little-endian). */
+static uint32_t str4(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
+}
 
+/* AMD mirrors these leaf-1 EDX bits in 80000001h EDX (AMD APM Vol. 3, E.4.2). */
+#define CPUID_AMD_ALIASES 0x0183f3ffu
+#define CPUID_1_ECX_OSXSAVE (1u << 27)
+#define CPUID_1_ECX_XSAVE (1u << 26)
+
+/* CPUID from the model (frontend/cpu_model.c). A leaf above the highest
+ * one reports the highest basic leaf, as Intel CPUs and QEMU do. */
 void helper_cpuid(CpuState *env)
 {
+    const CpuModel *m = &env->model;
     uint32_t leaf = (uint32_t)env->regs[R_EAX];
     uint32_t sub = (uint32_t)env->regs[R_ECX];
     uint32_t a = 0, b = 0, c = 0, d = 0;
+    if (leaf >= 0x80000000u ? leaf > m->xlevel : leaf > m->level) {
+        leaf = m->level;
+    }
+    bool amd = strcmp(m->vendor, "AuthenticAMD") == 0;
     switch (leaf) {
     case 0:
-        a = 7;
-        b = VENDOR_EBX;
-        c = VENDOR_ECX;
-        d = VENDOR_EDX;
+    case 0x80000000u:
+        a = leaf == 0 ? m->level : m->xlevel;
+        b = str4(m->vendor);
+        d = str4(m->vendor + 4);
+        c = str4(m->vendor + 8);
         break;
     case 1:
-        a = 0x00060fb1u;
+        a = cpu_model_signature(m);
         b = 8u << 8; /* CLFLUSH line size 64 bytes, initial APIC ID 0 */
-        d = CPUID_1_EDX;
+        c = m->features[FEAT_1_ECX];
+        if ((c & CPUID_1_ECX_XSAVE) && (env->cr[4] & CR4_OSXSAVE)) {
+            c |= CPUID_1_ECX_OSXSAVE;
+        }
+        d = m->features[FEAT_1_EDX];
         break;
     case 7:
-        /* Subleaf 0: no structured extended features yet (max subleaf 0). */
-        (void)sub;
-        break;
-    case 0x80000000u:
-        a = 0x80000008u;
-        b = VENDOR_EBX;
-        c = VENDOR_ECX;
-        d = VENDOR_EDX;
+        if (sub == 0) {
+            b = m->features[FEAT_7_0_EBX];
+            c = m->features[FEAT_7_0_ECX];
+            d = m->features[FEAT_7_0_EDX];
+        }
         break;
     case 0x80000001u:
-        a = 0x00060fb1u;
-        d = (CPUID_1_EDX & CPUID_AMD_ALIASES) | CPUID_EXT_EDX_SYSCALL | CPUID_EXT_EDX_NX |
-            CPUID_EXT_EDX_LM;
+        a = cpu_model_signature(m);
+        c = m->features[FEAT_8000_0001_ECX];
+        d = m->features[FEAT_8000_0001_EDX];
+        if (amd) {
+            d |= m->features[FEAT_1_EDX] & CPUID_AMD_ALIASES;
+        }
         break;
     case 0x80000002u:
     case 0x80000003u:
     case 0x80000004u: {
-        const unsigned char *p = (const unsigned char *)cpu_brand + 16 * (leaf - 0x80000002u);
-        uint32_t w[4];
-        for (int i = 0; i < 4; i++) {
-            w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-                   (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-        }
-        a = w[0];
-        b = w[1];
-        c = w[2];
-        d = w[3];
+        const char *p = m->model_id + 16 * (leaf - 0x80000002u);
+        a = str4(p);
+        b = str4(p + 4);
+        c = str4(p + 8);
+        d = str4(p + 12);
         break;
     }
     case 0x80000008u:
@@ -328,6 +352,49 @@ static void check_cpl0(CpuState *env)
     if (cpu_cpl(env) != 0) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
+}
+
+/* The MTRR MSRs (SDM Vol. 3A 11.11.1-11.11.2.3): MTRRcap, the default
+ * type, 11 fixed-range and 8 variable-range pairs, as QEMU has them. Only
+ * with the model's mtrr feature. Returns a pointer to the register, NULL
+ * if msr is not one. */
+#define MSR_MTRRCAP 0xfeu
+#define MSR_MTRR_DEFTYPE 0x2ffu
+#define MSR_MTRR_PHYSBASE0 0x200u
+#define MTRRCAP_VALUE (8u | 1u << 8 | 1u << 10) /* 8 variable, fixed ranges, WC */
+static uint64_t *mtrr_reg(CpuState *env, uint32_t msr)
+{
+    static const uint32_t fixed[11] = {0x250, 0x258, 0x259, 0x268, 0x269, 0x26a,
+                                       0x26b, 0x26c, 0x26d, 0x26e, 0x26f};
+    if (!cpu_model_has(&env->model, "mtrr")) {
+        return NULL;
+    }
+    if (msr == MSR_MTRR_DEFTYPE) {
+        return &env->mtrr_deftype;
+    }
+    for (int i = 0; i < 11; i++) {
+        if (msr == fixed[i]) {
+            return &env->mtrr_fixed[i];
+        }
+    }
+    if (msr >= MSR_MTRR_PHYSBASE0 && msr < MSR_MTRR_PHYSBASE0 + 16) {
+        return &env->mtrr_var[(msr - MSR_MTRR_PHYSBASE0) / 2][msr & 1];
+    }
+    return NULL;
+}
+
+/* Reserved bits of an MTRR write (#GP): DEFTYPE keeps type, FE and E; the
+ * variable ranges keep their type/valid bit and MAXPHYADDR address bits. */
+static bool mtrr_write_ok(uint32_t msr, uint64_t v)
+{
+    uint64_t addr = ((1ull << PAGING_MAXPHYADDR) - 1) & ~0xfffull;
+    if (msr == MSR_MTRR_DEFTYPE) {
+        return !(v & ~0xcffull);
+    }
+    if (msr >= MSR_MTRR_PHYSBASE0 && msr < MSR_MTRR_PHYSBASE0 + 16) {
+        return !(v & ~(addr | (msr & 1 ? 0x800ull : 0xffull)));
+    }
+    return true;
 }
 
 void helper_rdmsr(CpuState *env)
@@ -384,8 +451,20 @@ void helper_rdmsr(CpuState *env)
     case MSR_TSC_AUX:
         v = env->tsc_aux;
         break;
-    default:
-        cpu_raise_exception_err(env, EXC_GP, 0);
+    case MSR_MTRRCAP:
+        if (!cpu_model_has(&env->model, "mtrr")) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        v = MTRRCAP_VALUE;
+        break;
+    default: {
+        uint64_t *r = mtrr_reg(env, msr);
+        if (!r) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        v = *r;
+        break;
+    }
     }
     set_reg32(env, R_EAX, (uint32_t)v);
     set_reg32(env, R_EDX, (uint32_t)(v >> 32));
@@ -406,7 +485,7 @@ static bool pat_valid(uint64_t v)
 
 static void write_efer(CpuState *env, uint64_t v)
 {
-    if (v & ~(uint64_t)(EFER_VALID | EFER_LMA)) {
+    if (v & ~(efer_valid(env) | EFER_LMA)) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
     /* LME may not change while paging is on (SDM Vol. 3A 9.8.5). */
@@ -414,7 +493,7 @@ static void write_efer(CpuState *env, uint64_t v)
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
     uint64_t old = env->efer;
-    env->efer = (v & EFER_VALID) | (old & EFER_LMA); /* LMA is read-only */
+    env->efer = (v & efer_valid(env)) | (old & EFER_LMA); /* LMA is read-only */
     if ((old ^ env->efer) & EFER_NXE) {
         tlb_flush_all(&env->tlb);
         exec_jmp_cache_clear(&env->exec);
@@ -499,8 +578,14 @@ void helper_wrmsr(CpuState *env)
         }
         env->tsc_aux = v;
         break;
-    default:
-        cpu_raise_exception_err(env, EXC_GP, 0);
+    default: {
+        uint64_t *r = mtrr_reg(env, msr);
+        if (!r || !mtrr_write_ok(msr, v)) {
+            cpu_raise_exception_err(env, EXC_GP, 0); /* MTRRcap is read-only */
+        }
+        *r = v;
+        break;
+    }
     }
 }
 
@@ -547,7 +632,7 @@ static void write_cr0(CpuState *env, uint64_t v)
 static void write_cr4(CpuState *env, uint64_t v)
 {
     uint64_t old = env->cr[4];
-    if (v & ~(uint64_t)CR4_VALID) {
+    if (v & ~cr4_valid(env)) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
     if ((env->efer & EFER_LMA) && !(v & CR4_PAE)) {

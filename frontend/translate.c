@@ -257,6 +257,10 @@ static LiftFn *const lift_table[X86_I_COUNT] = {
     [X86_I_VERR] = lift_verr_verw,
     [X86_I_VERW] = lift_verr_verw,
     [X86_I_ARPL] = lift_arpl,
+    [X86_I_RDFSBASE] = lift_fsgsbase,
+    [X86_I_RDGSBASE] = lift_fsgsbase,
+    [X86_I_WRFSBASE] = lift_fsgsbase,
+    [X86_I_WRGSBASE] = lift_fsgsbase,
 };
 
 /* Whether the lifter handles in (a legacy-encoded id of the table). */

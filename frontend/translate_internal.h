@@ -319,6 +319,6 @@ LiftFn lift_string;
 LiftFn lift_int, lift_hlt, lift_cpuid, lift_rdtsc, lift_msr, lift_mov_cr, lift_mov_dr, lift_clts,
     lift_lmsw, lift_smsw, lift_desc_table, lift_lldt_ltr, lift_sldt_str, lift_invlpg, lift_mov_seg,
     lift_lxs, lift_cli_sti, lift_in_out, lift_bcd, lift_swapgs, lift_priv_nop, lift_ud,
-    lift_fast_syscall, lift_lar_lsl, lift_verr_verw, lift_arpl;
+    lift_fast_syscall, lift_lar_lsl, lift_verr_verw, lift_arpl, lift_fsgsbase;
 
 #endif

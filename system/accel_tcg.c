@@ -130,6 +130,11 @@ static int tcg_init(Vm *vm, char *err, size_t errlen)
         backend = &backend_x86_64;
     }
 #endif
+    if (cfg->cpu_host) {
+        snprintf(err, errlen, "-cpu host: only with -accel kvm (tcg emulates a CPU model: "
+                              "-cpu max has every feature rx86 implements)");
+        return -EINVAL;
+    }
     if (cfg->tcg_check && backend == &backend_interp) {
         snprintf(err, errlen, "-accel tcg,check=on compares the JIT with the interpreter: it "
                               "needs the JIT backend (not backend=interp)");
@@ -157,6 +162,9 @@ static int tcg_init(Vm *vm, char *err, size_t errlen)
         goto out_fail;
     }
     memset(s->cpu, 0, sizeof(CpuState));
+    if (cfg->cpu_given) {
+        s->cpu->model = cfg->cpu_model; /* else cpu_reset picks the default */
+    }
 
     BackendConfig bcfg;
     cpu_backend_config(&bcfg);

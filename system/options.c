@@ -776,6 +776,27 @@ static OptResult opt_log(Parser *p, const char *arg)
     return OPT_OK;
 }
 
+/* -cpu MODEL[,+feat,-feat,prop=value...] (frontend/cpu_model.h); -cpu help. */
+static OptResult opt_cpu(Parser *p, const char *arg)
+{
+    if (strcmp(arg, "help") == 0 || strcmp(arg, "?") == 0) {
+        cpu_model_list(p->out);
+        return OPT_EXIT;
+    }
+    if (strcmp(arg, "host") == 0) {
+        p->cfg->cpu_host = true;
+        p->cfg->cpu_given = false;
+        return OPT_OK;
+    }
+    char err[256];
+    if (cpu_model_parse(arg, &p->cfg->cpu_model, stderr, err, sizeof(err)) < 0) {
+        return fail(p, "%s", err);
+    }
+    p->cfg->cpu_given = true;
+    p->cfg->cpu_host = false;
+    return OPT_OK;
+}
+
 static OptResult opt_enable_kvm(Parser *p, const char *arg)
 {
     return add_accel(p, "kvm");
@@ -886,7 +907,10 @@ static const OptionDef options[] = {
     {"M", "pc", opt_machine, "same as -machine", NULL, 0},
     {"m", "SIZE", opt_m, "RAM size: MiB, or with a suffix K, M, G, T (default 128M)", NULL, 0},
     {"smp", "N", opt_smp, "number of vCPUs (1 for now)", NULL, 0},
-    {"cpu", "MODEL", opt_later, "CPU model and features (+feat,-feat)", "CPU models", 0},
+    {"cpu", "MODEL[,+F,-F,P=V]", opt_cpu,
+     "CPU model: qemu64 (default), qemu32, kvm64, max (all rx86 implements), host (kvm); "
+     "+feature/-feature and vendor=, family=, model=, stepping=, model-id= (-cpu help)",
+     NULL, 0},
     {"accel", "tcg[,backend=jit|interp][,check=on]|kvm", opt_accel,
      "accelerator; repeat for a fallback order (default tcg). tcg is rx86's translator (backend: "
      "the host's JIT, or the portable IR interpreter; check=on runs every block under both and "

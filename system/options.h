@@ -6,6 +6,8 @@
 #ifndef RX86_SYSTEM_OPTIONS_H
 #define RX86_SYSTEM_OPTIONS_H
 
+#include "frontend/cpu_model.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,6 +59,11 @@ typedef struct VmConfig {
     unsigned smp;
     AccelKind accels[CFG_MAX_ACCELS]; /* tried in order, as QEMU does */
     size_t naccels;
+    /* -cpu: the model tcg emulates (cpu_given), or the host's (cpu_host,
+     * kvm only) */
+    CpuModel cpu_model;
+    bool cpu_given;
+    bool cpu_host;
 
     const char *bios;
     const char *kernel;
