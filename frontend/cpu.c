@@ -150,6 +150,21 @@ void cpu_load_boot_state(CpuState *env, const BootState *bs)
     cpu_update_hflags(env);
 }
 
+/* A segment whose accesses need no checks: present read/write expand-up
+ * data with a 4 GiB limit (real mode caches count as data; a code segment
+ * never qualifies in protected mode, as it is never writable). */
+static bool seg_is_flat_data(const SegCache *s, bool protected_mode)
+{
+    if (s->limit != 0xffffffffu) {
+        return false;
+    }
+    if (!protected_mode) {
+        return !(s->attr & DESC_TYPE_CODE) && !(s->attr & DESC_TYPE_E);
+    }
+    return (s->attr & SEG_ATTR_P) && (s->attr & SEG_ATTR_S) && !(s->attr & DESC_TYPE_CODE) &&
+           (s->attr & DESC_TYPE_W) && !(s->attr & DESC_TYPE_E);
+}
+
 void cpu_update_hflags(CpuState *env)
 {
     uint32_t hf = env->hflags & HF_INHIBIT; /* not derived from other state */
@@ -195,6 +210,11 @@ void cpu_update_hflags(CpuState *env)
         if (!pe || vm86 || !(hf & HF_CS32) ||
             (env->segs[R_DS].base | env->segs[R_ES].base | ss->base) != 0) {
             hf |= HF_ADDSEG;
+        }
+        for (int i = 0; i < SEG_COUNT; i++) {
+            if (!seg_is_flat_data(&env->segs[i], pe && !vm86)) {
+                hf |= HF_SEGCHK(i);
+            }
         }
     }
     if (env->eflags & EFLAGS_TF) {

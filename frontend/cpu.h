@@ -204,6 +204,12 @@ typedef struct DescTable {
 #define HF_RF (1u << 19)     /* EFLAGS.RF: the first instruction skips its breakpoint */
 #define HF_UMIP (1u << 20)   /* CR4.UMIP: SGDT SIDT SLDT SMSW STR need CPL 0 */
 #define HF_FSGSBASE (1u << 21) /* CR4.FSGSBASE: RDFSBASE and friends allowed */
+/* Bits 22-27, one per segment register ES..GS: accesses through it need
+ * the limit and type checks (it is not flat 4 GiB read/write data; never
+ * in 64-bit mode). */
+#define HF_SEGCHK_SHIFT 22
+#define HF_SEGCHK(seg) (1u << (HF_SEGCHK_SHIFT + (seg)))
+#define HF_SEGCHK_ALL (0x3fu << HF_SEGCHK_SHIFT)
 
 /* How the CPU reaches devices: the board's port and MMIO handlers, which
  * take the device lock. */

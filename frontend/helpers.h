@@ -246,6 +246,23 @@ void helper_clear_rf(CpuState *env);
 DECLARE_HELPER(insn_breakpoint);
 DECLARE_HELPER(clear_rf);
 
+/* ---- segment checks (frontend/seg_check_helper.c) ---------------------- */
+
+/* void (desc i32, offset i64): the checks of a data access through a
+ * segment that is not flat (cpu.h HF_SEGCHK): usable, the right type for a
+ * read or a write, the offset within the limit (expand-up or expand-down);
+ * else #GP(0), or #SS(0) for SS (SDM Vol. 3A 5.3, 5.4).
+ * desc = seg | size << 4 | write << 12. */
+static inline uint32_t seg_check_desc(unsigned seg, unsigned size, bool write)
+{
+    return seg | size << 4 | (write ? 1u : 0u) << 12;
+}
+void helper_seg_check(CpuState *env, uint32_t desc, uint64_t offset);
+DECLARE_HELPER(seg_check);
+/* void (value i64): #GP(0) unless value is canonical (WRFSBASE). */
+void helper_check_canonical(CpuState *env, uint64_t value);
+DECLARE_HELPER(check_canonical);
+
 /* ---- fast system calls (frontend/syscall_helper.c) ------------------- */
 
 /* void (next_eip i64): SYSCALL; void (op_size i32): SYSRET (8 with REX.W);

@@ -273,6 +273,36 @@ static bool seg_has_base(const DisasContext *s, unsigned seg)
     return true;
 }
 
+/* Remember that la is offset in segment seg (see DisasContext). */
+static void note_seg_addr(DisasContext *s, IrTemp la, unsigned seg, IrTemp offset)
+{
+    unsigned i = s->nseg_addrs++ % 4;
+    s->seg_addrs[i].la = la;
+    s->seg_addrs[i].offset = offset;
+    s->seg_addrs[i].seg = seg;
+}
+
+/* Before an access of size bytes at la: the segment checks, when la came
+ * from a segment that needs them (helper_seg_check). */
+static void seg_check(DisasContext *s, IrTemp la, unsigned size, bool write)
+{
+    if (!(s->flags & HF_SEGCHK_ALL)) {
+        return;
+    }
+    unsigned n = s->nseg_addrs < 4 ? s->nseg_addrs : 4;
+    for (unsigned i = 0; i < n; i++) {
+        if (s->seg_addrs[i].la == la) {
+            unsigned seg = s->seg_addrs[i].seg;
+            if (s->flags & HF_SEGCHK(seg)) {
+                lift_call2(s, &helper_seg_check_desc,
+                           lift_const(s, seg_check_desc(seg, size, write)),
+                           s->seg_addrs[i].offset);
+            }
+            return;
+        }
+    }
+}
+
 IrTemp lift_seg_linear(DisasContext *s, unsigned seg, IrTemp offset)
 {
     IrTemp la = offset;
@@ -284,6 +314,7 @@ IrTemp lift_seg_linear(DisasContext *s, unsigned seg, IrTemp offset)
             la = lift_op1(s, IR_EXT32U, la);
         }
     }
+    note_seg_addr(s, la, seg, offset);
     return la;
 }
 
@@ -353,6 +384,7 @@ IrTemp lift_ea(DisasContext *s)
 
 IrTemp lift_qld(DisasContext *s, IrTemp addr, unsigned size, bool sign)
 {
+    seg_check(s, addr, size, false);
     IrTemp d = lift_tmp(s);
     IrOp *op = ir_emit(s->f, IR_QLD, IR_I64);
     op->args[0] = d;
@@ -364,6 +396,7 @@ IrTemp lift_qld(DisasContext *s, IrTemp addr, unsigned size, bool sign)
 
 void lift_qst(DisasContext *s, IrTemp addr, IrTemp v, unsigned size)
 {
+    seg_check(s, addr, size, true);
     IrOp *op = ir_emit(s->f, IR_QST, IR_I64);
     op->args[0] = v;
     op->args[1] = addr;

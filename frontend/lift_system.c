@@ -481,13 +481,7 @@ void lift_fsgsbase(DisasContext *s, const X86Insn *in)
     }
     IrTemp v = lift_load_op(s, 0);
     if (size == 8) {
-        /* canonical: bits 63:47 all equal */
-        IrTemp sx = lift_extract(s, v, 0, 48, true);
-        IrLabel ok = ir_label_new(s->f);
-        lift_brcond(s, IR_COND_EQ, sx, v, ok);
-        lift_raise_err(s, EXC_GP, 0);
-        lift_label(s, ok);
-        s->ended = false;
+        lift_call1(s, &helper_check_canonical_desc, v);
     }
     lift_st_env(s, base, v, 8);
 }

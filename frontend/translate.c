@@ -565,6 +565,7 @@ int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_
             s->next_eip &= 0xffffffffu;
         }
         s->ea = IR_NO_TEMP;
+        s->nseg_addrs = 0;
         s->ended = false;
         s->end_loop = false;
 

@@ -94,6 +94,15 @@ typedef struct DisasContext {
     bool ended;    /* the instruction emitted its own exit */
     bool end_loop; /* write rip = next_eip and EXIT_TB NOCHAIN (mode may have changed) */
 
+    /* Linear addresses lift_seg_linear made in this instruction, with their
+     * segment and offset, so lift_qld/lift_qst can emit the segment checks
+     * when the segment is not flat (HF_SEGCHK). */
+    struct {
+        IrTemp la, offset;
+        unsigned seg;
+    } seg_addrs[4];
+    unsigned nseg_addrs;
+
     /* The TB is one instruction whose every exit is EXIT_TB NOCHAIN: under
      * EFLAGS.TF (HF_TF), in an interrupt shadow (HF_INHIBIT), or when the
      * loop asked for single-stepping (TB_CF_SINGLE_STEP). */

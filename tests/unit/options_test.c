@@ -151,12 +151,25 @@ static void test_tcg_and_log(void)
     CHECK(parse("-accel", "kvm,backend=interp", NULL) == PARSE_ERROR);
 }
 
+static void test_cpu(void)
+{
+    CHECK(parse("-cpu", "max", NULL) == PARSE_RUN);
+    CHECK(cfg.cpu_given && !cfg.cpu_host && cpu_model_has(&cfg.cpu_model, "umip"));
+    CHECK(parse("-cpu", "qemu64,-nx", NULL) == PARSE_RUN);
+    CHECK(!cpu_model_has(&cfg.cpu_model, "nx"));
+    CHECK(parse("-cpu", "host", NULL) == PARSE_RUN);
+    CHECK(cfg.cpu_host && !cfg.cpu_given);
+    CHECK(parse("-cpu", "486", NULL) == PARSE_ERROR);
+    CHECK(strstr(err, "unknown CPU model '486'") != NULL);
+    CHECK(parse("-cpu", "help", NULL) == PARSE_EXIT);
+}
+
 static void test_refusals(void)
 {
     static const char *const later[][2] = {
         {"-cdrom", "x.iso"},      {"-hda", "d.img"},     {"-drive", "file=d.img"},
         {"-netdev", "user,id=n"}, {"-gdb", "tcp::1234"}, {"-accel", "tcg,thread=multi"},
-        {"-cpu", "max"},          {"-boot", "c"},        {"-monitor", "stdio"},
+        {"-boot", "c"},           {"-monitor", "stdio"},
     };
     for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
         CHECK(parse(later[i][0], later[i][1], NULL) == PARSE_ERROR);
@@ -180,6 +193,7 @@ int main(void)
     test_memory_sizes();
     test_chardevs_and_devices();
     test_machine_and_accel();
+    test_cpu();
     test_refusals();
     test_tcg_and_log();
     return check_report("options_test");
