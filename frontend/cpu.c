@@ -216,6 +216,9 @@ void cpu_update_hflags(CpuState *env)
                 hf |= HF_SEGCHK(i);
             }
         }
+        if (cs->limit != 0xffffffffu) {
+            hf |= HF_CSLIM;
+        }
     }
     if (env->eflags & EFLAGS_TF) {
         hf |= HF_TF;

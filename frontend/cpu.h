@@ -210,6 +210,7 @@ typedef struct DescTable {
 #define HF_SEGCHK_SHIFT 22
 #define HF_SEGCHK(seg) (1u << (HF_SEGCHK_SHIFT + (seg)))
 #define HF_SEGCHK_ALL (0x3fu << HF_SEGCHK_SHIFT)
+#define HF_CSLIM (1u << 28) /* CS limit below 4 GiB (not 64-bit): EIPs are checked */
 
 /* How the CPU reaches devices: the board's port and MMIO handlers, which
  * take the device lock. */

@@ -259,6 +259,10 @@ static inline uint32_t seg_check_desc(unsigned seg, unsigned size, bool write)
 }
 void helper_seg_check(CpuState *env, uint32_t desc, uint64_t offset);
 DECLARE_HELPER(seg_check);
+/* void (taken i64, eip i64): a near branch to eip, when taken != 0, must
+ * stay within the CS limit: else #GP(0) at the branch (SDM Vol. 2A JMP). */
+void helper_cs_limit(CpuState *env, uint64_t taken, uint64_t eip);
+DECLARE_HELPER(cs_limit);
 /* void (value i64): #GP(0) unless value is canonical (WRFSBASE). */
 void helper_check_canonical(CpuState *env, uint64_t value);
 DECLARE_HELPER(check_canonical);

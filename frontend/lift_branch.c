@@ -15,7 +15,17 @@ static uint64_t rel_target(DisasContext *s, const X86Insn *in)
     return (s->next_eip + (uint64_t)in->imm) & lift_eip_mask(in->op_size);
 }
 
-/* BRCOND on c to the taken target (slot 0), else fall through (slot 1). */
+/* The CS-limit check of a conditional branch to target (HF_CSLIM). */
+static void check_cond_target(DisasContext *s, LiftCond c, uint64_t target)
+{
+    if (s->flags & HF_CSLIM && c.cond != IR_COND_NEVER) {
+        IrTemp taken = c.cond == IR_COND_ALWAYS ? IR_NO_TEMP : lift_setcond(s, c.cond, c.a, c.b);
+        lift_check_branch_target(s, taken, lift_const(s, target));
+    }
+}
+
+/* BRCOND on c to the taken target (slot 0), else fall through (slot 1).
+ * The caller has checked the target against the CS limit. */
 static void branch(DisasContext *s, LiftCond c, uint64_t target)
 {
     if (c.cond == IR_COND_ALWAYS) {
@@ -35,16 +45,22 @@ static void branch(DisasContext *s, LiftCond c, uint64_t target)
 
 void lift_jcc(DisasContext *s, const X86Insn *in)
 {
-    branch(s, lift_cond(s, in->opcode & 15), rel_target(s, in));
+    LiftCond c = lift_cond(s, in->opcode & 15);
+    check_cond_target(s, c, rel_target(s, in));
+    branch(s, c, rel_target(s, in));
 }
 
 void lift_jmp(DisasContext *s, const X86Insn *in)
 {
     if (in->ops[0].kind == X86_OPND_REL) {
-        lift_goto_eip(s, 0, rel_target(s, in));
+        uint64_t target = rel_target(s, in);
+        lift_check_branch_target(s, IR_NO_TEMP, lift_const(s, target));
+        lift_goto_eip(s, 0, target);
         return;
     }
-    lift_jump_indirect(s, lift_load_op(s, 0));
+    IrTemp target = lift_load_op(s, 0);
+    lift_check_branch_target(s, IR_NO_TEMP, target);
+    lift_jump_indirect(s, target);
 }
 
 /* CALL near: the target is read (and may fault) before the push. */
@@ -55,6 +71,8 @@ void lift_call_insn(DisasContext *s, const X86Insn *in)
     if (in->ops[0].kind != X86_OPND_REL) {
         target = lift_load_op(s, 0);
     }
+    lift_check_branch_target(s, IR_NO_TEMP,
+                             target == IR_NO_TEMP ? lift_const(s, rel_target(s, in)) : target);
     IrTemp nsp = lift_push_store(s, lift_const(s, s->next_eip), size);
     lift_sp_write(s, nsp);
     if (target == IR_NO_TEMP) {
@@ -69,6 +87,7 @@ void lift_ret(DisasContext *s, const X86Insn *in)
 {
     IrTemp nsp;
     IrTemp eip = lift_pop_load(s, in->op_size, &nsp);
+    lift_check_branch_target(s, IR_NO_TEMP, eip);
     if (in->nops == 1) {
         nsp = lift_sp_add(s, nsp, (int64_t)((uint64_t)in->imm & 0xffff));
     }
@@ -88,14 +107,18 @@ void lift_loop(DisasContext *s, const X86Insn *in)
         IrTemp nz = lift_setcond(s, IR_COND_NE, c, lift_const(s, 0));
         go = lift_op2(s, IR_AND, z, nz);
     }
+    LiftCond taken = {IR_COND_NE, go, lift_const(s, 0)};
+    check_cond_target(s, taken, rel_target(s, in));
     lift_gpr_write(s, R_ECX, asz, c);
-    branch(s, (LiftCond){IR_COND_NE, go, lift_const(s, 0)}, rel_target(s, in));
+    branch(s, taken, rel_target(s, in));
 }
 
 void lift_jcxz(DisasContext *s, const X86Insn *in)
 {
     IrTemp c = lift_gpr_read(s, R_ECX, in->addr_size);
-    branch(s, (LiftCond){IR_COND_EQ, c, lift_const(s, 0)}, rel_target(s, in));
+    LiftCond taken = {IR_COND_EQ, c, lift_const(s, 0)};
+    check_cond_target(s, taken, rel_target(s, in));
+    branch(s, taken, rel_target(s, in));
 }
 
 /* The selector and offset of a far pointer operand: the immediate

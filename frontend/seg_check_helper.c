@@ -3,6 +3,9 @@
  * 5.3 "Limit Checking", 5.4 "Type Checking"; 20.1.1 for real mode, where
  * the cached limit applies too, which is what unreal mode relies on).
  *
+ * helper_cs_limit checks a near branch target against the CS limit; the
+ * lifter checks sequential execution inline (translate.c).
+ *
  * Lifted code calls helper_seg_check only for accesses through a segment
  * register whose cache is not flat 4 GiB read/write data (HF_SEGCHK in
  * hflags), so flat protected mode and 64-bit mode never pay for it.
@@ -43,6 +46,13 @@ void helper_seg_check(CpuState *env, uint32_t desc, uint64_t offset)
         }
     } else if (last > s->limit) {
         seg_fault(env, seg);
+    }
+}
+
+void helper_cs_limit(CpuState *env, uint64_t taken, uint64_t eip)
+{
+    if (taken && eip > env->segs[R_CS].limit) {
+        cpu_raise_exception_err(env, EXC_GP, 0);
     }
 }
 

@@ -348,6 +348,27 @@ static void tb_end_effects(DisasContext *s)
     }
 }
 
+void lift_check_branch_target(DisasContext *s, IrTemp taken, IrTemp eip)
+{
+    if (s->flags & HF_CSLIM) {
+        lift_call2(s, &helper_cs_limit_desc, taken == IR_NO_TEMP ? lift_const(s, 1) : taken, eip);
+    }
+}
+
+/* Sequential execution past the CS limit: #GP(0) at the first instruction
+ * whose last byte lies beyond it (SDM Vol. 3A 5.3). At an instruction's
+ * start no NORMAL temp is live, so a branch is fine here. */
+static void check_cs_limit_inline(DisasContext *s)
+{
+    IrTemp lim = lift_ld_env(s, offsetof(CpuState, segs) + R_CS * sizeof(SegCache) +
+                                    offsetof(SegCache, limit), 4);
+    IrLabel ok = ir_label_new(s->f);
+    lift_brcond(s, IR_COND_LEU, lift_const(s, s->next_eip - 1), lim, ok);
+    lift_raise_err(s, EXC_GP, 0);
+    lift_label(s, ok);
+    s->ended = false;
+}
+
 void lift_goto_eip(DisasContext *s, unsigned slot, uint64_t eip)
 {
     ir_movi(s->f, G_RIP, eip);
@@ -571,6 +592,9 @@ int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_
 
         IrOp *start = ir_emit(f, IR_INSN_START, IR_I64);
         start->args[0] = eip;
+        if (tb->flags & HF_CSLIM) {
+            check_cs_limit_inline(s);
+        }
         uint32_t breakpoints = cpu_insn_breakpoints(env, pc);
         if (icount == 0 && (tb->flags & HF_RF)) {
             lift_call0(s, &helper_clear_rf_desc); /* RF: this one breakpoint is skipped */

@@ -298,6 +298,10 @@ void lift_exit_nochain(DisasContext *s);
  * and end the TB. */
 void lift_raise(DisasContext *s, unsigned vector);
 void lift_raise_err(DisasContext *s, unsigned vector, uint32_t err);
+/* With a CS limit below 4 GiB (HF_CSLIM): #GP(0) at this instruction if
+ * the near branch to eip is taken (taken: an i64 temp, nonzero when so;
+ * IR_NO_TEMP for always). Emit before any guest state is written. */
+void lift_check_branch_target(DisasContext *s, IrTemp taken, IrTemp eip);
 /* The operand-size mask of a branch target (16 and 32-bit wrap). */
 uint64_t lift_eip_mask(unsigned op_size);
 /* Linear address of an EIP in this code segment. */
