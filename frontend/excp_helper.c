@@ -70,6 +70,16 @@ void helper_raise_interrupt(CpuState *env, uint32_t vector, uint64_t next_eip)
     cpu_raise_recorded(env);
 }
 
+void helper_icebp(CpuState *env, uint64_t next_eip)
+{
+    /* INT1/ICEBP: a #DB delivered like a hardware event (no gate DPL
+     * check, EXT set in error codes) that returns after the instruction
+     * (SDM Vol. 3A 6.12.1.1 and Vol. 2A INTn/INTO/INT3/INT1). */
+    env->rip = next_eip;
+    cpu_record_exception(env, EXC_DB, 0, false);
+    exec_raise(&env->exec);
+}
+
 /* DR6.BS: the #DB was a single-step trap (SDM Vol. 3A 17.2.3). */
 #define DR6_BS (1ull << 14)
 

@@ -18,6 +18,7 @@ HELPER(raise_exception, IR_VOID, NO_WG, IR_I32);
 HELPER(raise_exception_err, IR_VOID, NO_WG, IR_I32, IR_I32);
 HELPER(raise_interrupt, IR_VOID, NO_WG, IR_I32, IR_I64);
 HELPER0(single_step, IR_VOID, NO_WG); /* reads rip; returns in a new interrupt shadow */
+HELPER(icebp, IR_VOID, NO_WG, IR_I64);
 
 /* lazy flags: functions of their arguments only */
 HELPER(cc_compute_all, IR_I64, IR_HELPER_PURE, IR_I32, IR_I64, IR_I64, IR_I64);

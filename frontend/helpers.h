@@ -54,6 +54,10 @@ DECLARE_HELPER(raise_interrupt);
  * comes after the next instruction. */
 void helper_single_step(CpuState *env);
 DECLARE_HELPER(single_step);
+/* void (next_eip i64): INT1 (ICEBP): #DB as a trap, delivered as a
+ * hardware exception rather than a software interrupt. */
+void helper_icebp(CpuState *env, uint64_t next_eip);
+DECLARE_HELPER(icebp);
 
 /* ---- lazy flags (frontend/cc_helper.c) ---------------------------------- */
 

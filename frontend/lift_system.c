@@ -14,6 +14,7 @@
 #include "frontend/translate_internal.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* #GP(0) unless CPL 0. Returns whether the instruction may go on. */
 static bool require_cpl0(DisasContext *s)
@@ -64,7 +65,7 @@ void lift_int(DisasContext *s, const X86Insn *in)
         lift_call2(s, &helper_raise_interrupt_desc, lift_const(s, EXC_BP), next);
         break;
     case X86_I_INT1:
-        lift_call2(s, &helper_raise_interrupt_desc, lift_const(s, EXC_DB), next);
+        lift_call1(s, &helper_icebp_desc, next);
         break;
     default: { /* INTO */
         LiftCond c = lift_cond(s, JCC_NO);
@@ -386,6 +387,13 @@ void lift_priv_nop(DisasContext *s, const X86Insn *in)
 /* SYSCALL, SYSRET, SYSENTER, SYSEXIT: the helper checks and sets rip. */
 void lift_fast_syscall(DisasContext *s, const X86Insn *in)
 {
+    /* AMD CPUs have no SYSENTER/SYSEXIT in 64-bit mode (AMD APM Vol. 3
+     * SYSENTER: #UD in long mode); QEMU follows the vendor string. */
+    bool sysenter = in->mnem == X86_I_SYSENTER || in->mnem == X86_I_SYSEXIT;
+    if (sysenter && s->code64 && strcmp(s->env->model.vendor, "GenuineIntel") != 0) {
+        lift_raise(s, EXC_UD);
+        return;
+    }
     switch (in->mnem) {
     case X86_I_SYSCALL:
         lift_call1(s, &helper_syscall_desc, lift_const(s, s->next_eip));

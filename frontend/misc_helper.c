@@ -385,14 +385,27 @@ static uint64_t *mtrr_reg(CpuState *env, uint32_t msr)
 
 /* Reserved bits of an MTRR write (#GP): DEFTYPE keeps type, FE and E; the
  * variable ranges keep their type/valid bit and MAXPHYADDR address bits. */
+static bool mtrr_type_ok(uint64_t t)
+{
+    return t == 0 || t == 1 || t == 4 || t == 5 || t == 6; /* UC WC WT WP WB */
+}
+
 static bool mtrr_write_ok(uint32_t msr, uint64_t v)
 {
     uint64_t addr = ((1ull << PAGING_MAXPHYADDR) - 1) & ~0xfffull;
     if (msr == MSR_MTRR_DEFTYPE) {
-        return !(v & ~0xcffull);
+        return !(v & ~0xcffull) && mtrr_type_ok(v & 0xff);
     }
     if (msr >= MSR_MTRR_PHYSBASE0 && msr < MSR_MTRR_PHYSBASE0 + 16) {
-        return !(v & ~(addr | (msr & 1 ? 0x800ull : 0xffull)));
+        bool is_mask = msr & 1;
+        return !(v & ~(addr | (is_mask ? 0x800ull : 0xffull))) &&
+               (is_mask || mtrr_type_ok(v & 0xff));
+    }
+    /* a fixed-range register: eight type bytes */
+    for (int i = 0; i < 8; i++) {
+        if (!mtrr_type_ok((v >> (8 * i)) & 0xff)) {
+            return false;
+        }
     }
     return true;
 }
