@@ -7,8 +7,9 @@
  * through a CharSink, input arrives by calls such as uart_receive(), so the
  * devices do not know about host files or sockets either (system/ does).
  *
- * Locking: every access from a vCPU and every input from the main loop takes
- * the board's device lock (PcMachine.lock) around the device call.
+ * Locking: every access from a vCPU, every input from the main loop and
+ * every timer callback (system/timer.c) runs with the board's device lock
+ * (PcMachine.lock) held around the device call.
  */
 #ifndef RX86_HW_HW_H
 #define RX86_HW_HW_H
@@ -30,6 +31,24 @@ typedef struct IrqLine {
 } IrqLine;
 
 void irq_set(const IrqLine *irq, int level);
+
+/*
+ * Time, as devices see it: the virtual clock (ns) and one-shot timers on it.
+ * The emulator provides them (system/timer.c: callbacks run on the timer
+ * thread with the device lock held); unit tests provide a simulated clock.
+ * Devices call these with the device lock held.
+ */
+typedef struct HwTimer HwTimer;
+typedef struct HwClock {
+    void *opaque;
+    int64_t (*now_ns)(void *opaque);
+    /* A timer that calls cb(cb_opaque) once its expiry time has come; NULL
+     * when out of memory. */
+    HwTimer *(*timer_new)(void *opaque, void (*cb)(void *cb_opaque), void *cb_opaque);
+    void (*timer_mod)(HwTimer *t, int64_t expire_ns); /* (re)arm */
+    void (*timer_del)(HwTimer *t);                    /* disarm */
+    void (*timer_free)(HwTimer *t);
+} HwClock;
 
 /* Where a device's output bytes go (a chardev backend, a test buffer). */
 typedef struct CharSink {
@@ -98,6 +117,125 @@ void port92_init(Port92 *p, IrqLine a20, void (*request_reset)(void *opaque), vo
 void port92_reset(Port92 *p);
 extern const MemOps port92_ops; /* one port; opaque is the Port92 */
 
+/* ---- i8259A PIC pair: master at 0x20/0x21, slave at 0xA0/0xA1 on its IR2 ----
+ * (Intel 8259A datasheet; the edge/level control registers ELCR1/ELCR2 at
+ * 0x4D0/0x4D1 of the PIIX3.) Inputs 0-7 are the master's, 8-15 the slave's. */
+
+#define PIC_IRQS 16
+#define PIC_CASCADE_IRQ 2
+
+typedef struct PicChip {
+    uint8_t irr, isr, imr;
+    uint8_t level;       /* the IR input lines as driven */
+    uint8_t elcr;        /* 1: that input is level-triggered */
+    uint8_t elcr_mask;   /* ELCR bits that exist (IRQ 0, 1, 2, 8, 13 are edge only) */
+    uint8_t vector_base; /* ICW2 bits 7:3 */
+    uint8_t icw3;
+    uint8_t lowest;    /* the IR with the lowest priority (7 after ICW1) */
+    uint8_t init_step; /* 0: ready; 2, 3, 4: the ICW expected next */
+    bool icw4_needed, single, ltim;
+    bool auto_eoi, rotate_on_aeoi, special_fully_nested, special_mask;
+    bool poll;     /* OCW3 P: the next read is a poll */
+    bool read_isr; /* OCW3 RR/RIS: port 0 reads ISR (else IRR) */
+    bool out;      /* the INT output */
+} PicChip;
+
+typedef struct Pic {
+    PicChip chip[2]; /* master, slave */
+    IrqLine intr;    /* INTR of the CPU */
+    /* Called when an edge-triggered input's request was taken (INTA, poll)
+     * or dropped by initialization: a new edge on it will latch again. The
+     * board uses it to let the PIT stop raising edges the PIC would lose. */
+    void (*edge_accepted)(void *opaque, int irq);
+    void *edge_opaque;
+} Pic;
+
+void pic_init(Pic *pic, IrqLine intr);
+void pic_reset(Pic *pic);
+/* Drive input irq (0-15) to level. */
+void pic_set_irq(Pic *pic, int irq, int level);
+/* An IrqLine handler: opaque is the Pic, n the input. */
+void pic_irq_handler(void *opaque, int n, int level);
+/* The CPU's interrupt acknowledge cycle: the vector of the highest request,
+ * or the spurious IR7 vector of the chip whose request went away. */
+int pic_intack(Pic *pic);
+/* Whether INTR is asserted. */
+bool pic_intr_level(const Pic *pic);
+extern const MemOps pic_master_ops; /* two ports; opaque is the Pic */
+extern const MemOps pic_slave_ops;  /* two ports; opaque is the Pic */
+extern const MemOps pic_elcr_ops;   /* two ports (ELCR1, ELCR2); opaque is the Pic */
+
+/* ---- i8254 PIT at 0x40-0x43, and port 0x61 (System Control Port B) ----
+ * (Intel 8254 datasheet.) Counter 0 drives IRQ 0, counter 2 the speaker:
+ * its gate is port 0x61 bit 0 and its output reads at port 0x61 bit 5. */
+
+#define PIT_FREQ_HZ 1193182 /* 14.31818 MHz / 12 */
+#define PIT_COUNTERS 3
+
+/* A stretch of counting: from tick `start` on, the counter counts initial
+ * count n, `phase` ticks into its period (modes 2 and 3). */
+typedef struct PitSpan {
+    int64_t start;
+    uint32_t n;
+    uint32_t phase;
+} PitSpan;
+
+typedef enum PitState {
+    PIT_IDLE,     /* not counting: OUT and the count are held */
+    PIT_COUNTING, /* `span` (then `next`, if has_next) describes it */
+    PIT_PAUSED,   /* GATE low stopped it (modes 0, 2, 3, 4) */
+} PitState;
+
+typedef struct PitCounter {
+    uint8_t control; /* RW1 RW0 M2 M1 M0 BCD as last written (status bits 5:0) */
+    uint8_t mode;    /* 0-5 */
+    uint8_t rw;      /* 1 LSB, 2 MSB, 3 LSB then MSB */
+    bool bcd;
+    bool gate;
+    bool has_count; /* a count was written since the control word */
+    uint32_t count; /* the count register: 1-65536 (1-10000 in BCD) */
+    bool write_msb_next, read_msb_next;
+    uint8_t write_lsb;
+    bool count_latched, status_latched;
+    uint16_t latch; /* as read: BCD digits in BCD mode */
+    uint8_t status;
+    int64_t null_until; /* null count is set before this tick */
+
+    PitState state;
+    PitSpan span, next;
+    bool has_next;    /* modes 2, 3: a new count from next.start on */
+    bool held_out;    /* OUT while idle or paused, or before span.start */
+    uint32_t held;    /* the count while idle or paused, or before span.start */
+    int64_t paused_k; /* modes 0, 4: ticks counted when GATE went low */
+} PitCounter;
+
+typedef struct Pit {
+    PitCounter c[PIT_COUNTERS];
+    HwClock clock;
+    HwTimer *irq_timer; /* the next rising edge of counter 0's OUT */
+    int64_t irq_edge;   /* the tick it is armed for, or -1 */
+    /* An edge went out on IRQ 0 and the PIC has not taken it yet: more
+     * edges would be lost (as on an already set IRR bit), so none are
+     * raised until pit_irq_accepted(). */
+    bool irq_waiting;
+    IrqLine irq0;
+    uint8_t port61; /* bits 3:0 as written */
+} Pit;
+
+/* Returns 0 or -ENOMEM (no timer). */
+int pit_init(Pit *pit, const HwClock *clock, IrqLine irq0) __attribute__((warn_unused_result));
+void pit_destroy(Pit *pit);
+void pit_reset(Pit *pit);
+/* The PIC took the last edge of IRQ 0 (see Pic.edge_accepted). */
+void pit_irq_accepted(Pit *pit);
+/* GATE input of counter n (counter 2's is port 0x61 bit 0). */
+void pit_set_gate(Pit *pit, int n, bool level);
+/* OUT of counter n, and the counting element's value, now. */
+bool pit_out(Pit *pit, int n);
+uint32_t pit_count(Pit *pit, int n);
+extern const MemOps pit_ops;        /* 0x40-0x43; opaque is the Pit */
+extern const MemOps pit_port61_ops; /* 0x61; opaque is the Pit */
+
 /* ---- the board ---- */
 
 #define PC_MAX_UARTS 4
@@ -128,6 +266,13 @@ typedef struct PcMachine {
     IrqLine cpu_a20;
     void (*reset_handler)(void *opaque);
     void *reset_opaque;
+
+    /* The interrupt controllers (always present) and where INTR goes: the
+     * accelerator connects it (pc_connect_intr). The PIT, once added. */
+    Pic *pic;
+    IrqLine cpu_intr;
+    Pit *pit;
+    uint8_t uart_irq_level[PC_MAX_UARTS]; /* COM1/COM3 and COM2/COM4 share a line */
 
     /* Set by a device that ends the VM: -1 while running, else the status
      * the emulator exits with. Read by the vCPU loop. */
@@ -165,6 +310,23 @@ int pc_add_debug_exit(PcMachine *pc, uint16_t port, uint16_t size)
  */
 void pc_connect_a20(PcMachine *pc, IrqLine cpu_a20);
 void pc_connect_reset(PcMachine *pc, void (*handler)(void *opaque), void *opaque);
+
+/*
+ * The i8254 PIT on the board's clock, counter 0 driving IRQ 0, with port
+ * 0x61. Returns 0, -EBUSY if added already, or -ENOMEM.
+ */
+int pc_add_pit(PcMachine *pc, const HwClock *clock) __attribute__((warn_unused_result));
+
+/*
+ * Where the PIC's INTR goes (the accelerator: set the CPU's interrupt
+ * request and wake the vCPU). The current level is driven at once. The
+ * handler runs with the device lock held, on any thread.
+ */
+void pc_connect_intr(PcMachine *pc, IrqLine cpu_intr);
+/* The CPU's interrupt acknowledge: takes the device lock; the vector. */
+int pc_intack(PcMachine *pc);
+/* An ISA interrupt line (0-15) into the PIC, for a device. */
+IrqLine pc_isa_irq(PcMachine *pc, unsigned irq);
 
 /* Port and memory accesses from a vCPU: take the device lock, dispatch. */
 uint64_t pc_port_read(PcMachine *pc, uint16_t port, unsigned size);

@@ -11,7 +11,12 @@
  *   4 GiB - N   the BIOS image, N bytes
  *   0x100000000 RAM above 4 GiB, if any
  *
- * Built in: port 0x92 (fast A20 and reset), as on every PC chipset.
+ * Built in: port 0x92 (fast A20 and reset), as on every PC chipset, and the
+ * two i8259 PICs with their ELCRs. The i8254 PIT needs the VM's clock and
+ * is added with pc_add_pit().
+ *
+ * Interrupt wiring (ISA IRQ numbers): 0 the PIT's counter 0, 2 the slave
+ * PIC, 3 COM2/COM4, 4 COM1/COM3 (two UARTs on one line are OR-ed).
  */
 #include "hw/hw.h"
 
@@ -45,6 +50,62 @@ static void board_reset(void *opaque)
     if (pc->reset_handler) {
         pc->reset_handler(pc->reset_opaque);
     }
+}
+
+/* The PIC's INTR, to whatever the accelerator connected. */
+static void board_intr(void *opaque, int n, int level)
+{
+    PcMachine *pc = opaque;
+    irq_set(&pc->cpu_intr, level);
+}
+
+/* The PIC took IRQ 0's edge: the PIT may raise the next one. */
+static void board_edge_accepted(void *opaque, int irq)
+{
+    PcMachine *pc = opaque;
+    if (irq == 0 && pc->pit) {
+        pit_irq_accepted(pc->pit);
+    }
+}
+
+static int add_pic(PcMachine *pc)
+{
+    Pic *pic = malloc(sizeof(*pic));
+    if (!pic) {
+        return -ENOMEM;
+    }
+    pic_init(pic, (IrqLine){board_intr, pc, 0});
+    pic->edge_accepted = board_edge_accepted;
+    pic->edge_opaque = pc;
+    if (!as_add_io(&pc->io, "pic-master", 0x20, 2, &pic_master_ops, pic, PRIO_DEVICE) ||
+        !as_add_io(&pc->io, "pic-slave", 0xa0, 2, &pic_slave_ops, pic, PRIO_DEVICE) ||
+        !as_add_io(&pc->io, "elcr", 0x4d0, 2, &pic_elcr_ops, pic, PRIO_DEVICE)) {
+        free(pic);
+        return -ENOMEM;
+    }
+    pc->pic = pic;
+    return 0;
+}
+
+void pc_connect_intr(PcMachine *pc, IrqLine cpu_intr)
+{
+    pthread_mutex_lock(&pc->lock);
+    pc->cpu_intr = cpu_intr;
+    irq_set(&pc->cpu_intr, pic_intr_level(pc->pic));
+    pthread_mutex_unlock(&pc->lock);
+}
+
+int pc_intack(PcMachine *pc)
+{
+    pthread_mutex_lock(&pc->lock);
+    int vector = pic_intack(pc->pic);
+    pthread_mutex_unlock(&pc->lock);
+    return vector;
+}
+
+IrqLine pc_isa_irq(PcMachine *pc, unsigned irq)
+{
+    return (IrqLine){pic_irq_handler, pc->pic, (int)(irq % PIC_IRQS)};
 }
 
 static int add_port92(PcMachine *pc)
@@ -129,12 +190,16 @@ int pc_init(PcMachine *pc, uint64_t ram_size)
         goto out_ram;
     }
     err = add_port92(pc);
+    if (!err) {
+        err = add_pic(pc);
+    }
     if (err) {
         goto out_ram;
     }
     return 0;
 
 out_ram:
+    free(pc->port92);
     munmap(pc->ram, pc->ram_size);
 out_io:
     as_destroy(&pc->io);
@@ -157,6 +222,11 @@ void pc_destroy(PcMachine *pc)
         free(pc->debug_exits[i]);
     }
     free(pc->port92);
+    if (pc->pit) {
+        pit_destroy(pc->pit);
+        free(pc->pit);
+    }
+    free(pc->pic);
     if (pc->ram) {
         munmap(pc->ram, pc->ram_size);
     }
@@ -191,6 +261,16 @@ int pc_load_bios(PcMachine *pc, const uint8_t *image, size_t size)
     return 0;
 }
 
+static bool ports_free(PcMachine *pc, uint16_t port, uint16_t size)
+{
+    for (uint32_t p = port; p < (uint32_t)port + size; p++) {
+        if (as_lookup(&pc->io, p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Claim ports for a device unless another device has any of them. */
 static int claim_ports(PcMachine *pc, const char *name, uint16_t port, uint16_t size,
                        const MemOps *ops, void *opaque)
@@ -198,12 +278,52 @@ static int claim_ports(PcMachine *pc, const char *name, uint16_t port, uint16_t 
     if (size == 0 || (uint32_t)port + size > 0x10000) {
         return -EINVAL;
     }
-    for (uint32_t p = port; p < (uint32_t)port + size; p++) {
-        if (as_lookup(&pc->io, p)) {
-            return -EBUSY;
-        }
+    if (!ports_free(pc, port, size)) {
+        return -EBUSY;
     }
     return as_add_io(&pc->io, name, port, size, ops, opaque, PRIO_DEVICE) ? 0 : -ENOMEM;
+}
+
+int pc_add_pit(PcMachine *pc, const HwClock *clock)
+{
+    if (pc->pit) {
+        return -EBUSY;
+    }
+    if (!ports_free(pc, 0x40, 4) || !ports_free(pc, 0x61, 1)) {
+        return -EBUSY;
+    }
+    Pit *pit = malloc(sizeof(*pit));
+    if (!pit) {
+        return -ENOMEM;
+    }
+    int err = pit_init(pit, clock, pc_isa_irq(pc, 0));
+    if (err) {
+        free(pit);
+        return err;
+    }
+    /* The board owns it from here: a region added before a failure still
+     * points at it, so it lives until pc_destroy(). */
+    pc->pit = pit;
+    if (!as_add_io(&pc->io, "pit", 0x40, 4, &pit_ops, pit, PRIO_DEVICE) ||
+        !as_add_io(&pc->io, "port61", 0x61, 1, &pit_port61_ops, pit, PRIO_DEVICE)) {
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* COM1 and COM3 share IRQ 4, COM2 and COM4 IRQ 3: the line is high while
+ * either UART drives it high. */
+static void board_uart_irq(void *opaque, int n, int level)
+{
+    PcMachine *pc = opaque;
+    pc->uart_irq_level[n] = level != 0;
+    int line = 0;
+    for (unsigned i = 0; i < PC_MAX_UARTS; i++) {
+        if (pc_uart_irqs[i] == pc_uart_irqs[n]) {
+            line |= pc->uart_irq_level[i];
+        }
+    }
+    pic_set_irq(pc->pic, pc_uart_irqs[n], line);
 }
 
 int pc_add_uart(PcMachine *pc, unsigned index, CharSink out)
@@ -215,8 +335,7 @@ int pc_add_uart(PcMachine *pc, unsigned index, CharSink out)
     if (!u) {
         return -ENOMEM;
     }
-    /* TODO: wire to the i8259 input pc_uart_irqs[index] once hw/ has a PIC. */
-    uart_init(u, out, (IrqLine){0});
+    uart_init(u, out, (IrqLine){board_uart_irq, pc, (int)index});
     int err = claim_ports(pc, "uart", pc_uart_ports[index], 8, &uart_ops, u);
     if (err) {
         free(u);

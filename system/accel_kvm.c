@@ -4,8 +4,11 @@
  * RAM and ROM ranges of the board's memory map become KVM memory slots (ROM
  * read-only, so guest writes come back as MMIO exits and are dropped);
  * everything else — port I/O and MMIO — exits to the same device models TCG
- * uses. There is no in-kernel interrupt controller: the board has no
- * interrupt sources yet, so a halted guest can only be ended from outside.
+ * uses. There is no in-kernel interrupt controller: the board's PIC is the
+ * one TCG uses, and its INTR is injected from here (KVM_INTERRUPT) when
+ * the vCPU can take it (kvm_run.ready_for_interrupt_injection), asking KVM
+ * for an exit when the interrupt window opens otherwise. A HLT exits to
+ * rx86, which sleeps until INTR rises.
  *
  * Some hosts run KVM nested without VMX/SVM (e.g. PVM): small guests work,
  * and any refusal from the kernel is reported with the ioctl that failed.
@@ -21,7 +24,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #define KICK_SIGNAL SIGUSR1
@@ -35,6 +37,9 @@ typedef struct KvmState {
     size_t run_size;
     pthread_t vcpu_thread;
     atomic_bool thread_known;
+    atomic_bool intr;     /* the PIC's INTR */
+    pthread_mutex_t lock; /* with wake: a halted vCPU sleeps here */
+    pthread_cond_t wake;
 } KvmState;
 
 static int kvm_fail(char *err, size_t errlen, int rc, const char *what)
@@ -156,6 +161,7 @@ static void kvm_destroy(Vm *vm)
     if (!k) {
         return;
     }
+    pc_connect_intr(&vm->pc, (IrqLine){0});
     if (k->run) {
         munmap(k->run, k->run_size);
     }
@@ -168,8 +174,27 @@ static void kvm_destroy(Vm *vm)
     if (k->kvm_fd >= 0) {
         close(k->kvm_fd);
     }
+    pthread_cond_destroy(&k->wake);
+    pthread_mutex_destroy(&k->lock);
     free(k);
     vm->accel_state = NULL;
+}
+
+static void kvm_kick(Vm *vm);
+
+/* The PIC's INTR (with the device lock held, on any thread): a rising
+ * one makes the vCPU leave KVM_RUN or its HLT sleep to inject it. On the
+ * vCPU's own thread (an EOI that lets the next request through) there is
+ * nothing to interrupt: the loop looks at INTR before it enters again. */
+static void intr_changed(void *opaque, int n, int level)
+{
+    Vm *vm = opaque;
+    KvmState *k = vm->accel_state;
+    atomic_store(&k->intr, level != 0);
+    bool on_vcpu = atomic_load(&k->thread_known) && pthread_equal(pthread_self(), k->vcpu_thread);
+    if (level && !on_vcpu) {
+        kvm_kick(vm);
+    }
 }
 
 static int kvm_init(Vm *vm, char *err, size_t errlen)
@@ -179,6 +204,8 @@ static int kvm_init(Vm *vm, char *err, size_t errlen)
         return -ENOMEM;
     }
     k->kvm_fd = k->vm_fd = k->vcpu_fd = -1;
+    pthread_mutex_init(&k->lock, NULL);
+    pthread_cond_init(&k->wake, NULL);
     vm->accel_state = k;
     int rc;
 
@@ -231,6 +258,7 @@ static int kvm_init(Vm *vm, char *err, size_t errlen)
         struct sigaction sa = {.sa_handler = kick_handler};
         sigemptyset(&sa.sa_mask);
         sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART: KVM_RUN returns EINTR */
+        pc_connect_intr(&vm->pc, (IrqLine){intr_changed, vm, 0});
     }
 out:
     if (rc) {
@@ -249,6 +277,9 @@ static void kvm_kick(Vm *vm)
     if (atomic_load(&k->thread_known)) {
         pthread_kill(k->vcpu_thread, KICK_SIGNAL);
     }
+    pthread_mutex_lock(&k->lock);
+    pthread_cond_broadcast(&k->wake);
+    pthread_mutex_unlock(&k->lock);
 }
 
 static void handle_io(Vm *vm, struct kvm_run *run)
@@ -279,22 +310,40 @@ static void report_guest_state(KvmState *k)
     }
 }
 
-/* A HLT with no interrupt source: wait for an outside request to stop. */
-static int wait_while_halted(Vm *vm, KvmState *k)
+/* HLT: sleep until INTR rises or the VM is asked to stop. Returns false
+ * when the CPU can never wake (IF = 0). */
+static bool wait_while_halted(Vm *vm, KvmState *k)
 {
-    struct kvm_regs r;
-    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) == 0 && !(r.rflags & 0x200)) {
+    if (!k->run->if_flag) {
         /* Nothing can ever wake this CPU: no NMI source exists on the board.
          * TODO: wait instead once the monitor or gdb stub can intervene. */
         fprintf(stderr, "rx86: the guest halted with interrupts disabled (cli; hlt): "
                         "stopping\n");
-        return 0;
+        return false;
     }
-    while (atomic_load(&vm->pc.exit_status) < 0) {
-        struct timespec ts = {.tv_nsec = 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+    pthread_mutex_lock(&k->lock);
+    while (atomic_load(&vm->pc.exit_status) < 0 && !atomic_load(&k->intr)) {
+        pthread_cond_wait(&k->wake, &k->lock);
     }
-    return atomic_load(&vm->pc.exit_status);
+    pthread_mutex_unlock(&k->lock);
+    return true;
+}
+
+/* Before KVM_RUN: inject the PIC's interrupt if the vCPU can take one now
+ * (IF = 1, no interrupt shadow, none queued), and ask for an exit when it
+ * can if INTR is (still) high. */
+static int inject_interrupt(Vm *vm, KvmState *k)
+{
+    struct kvm_run *run = k->run;
+    if (atomic_load(&k->intr) && run->ready_for_interrupt_injection && run->if_flag) {
+        struct kvm_interrupt irq = {.irq = (uint32_t)pc_intack(&vm->pc)};
+        if (ioctl(k->vcpu_fd, KVM_INTERRUPT, &irq) < 0) {
+            fprintf(stderr, "rx86: kvm: KVM_INTERRUPT failed: %s\n", strerror(errno));
+            return -1;
+        }
+    }
+    run->request_interrupt_window = atomic_load(&k->intr);
+    return 0;
 }
 
 static int kvm_run(Vm *vm)
@@ -307,6 +356,10 @@ static int kvm_run(Vm *vm)
         int status = atomic_load(&vm->pc.exit_status);
         if (status >= 0) {
             return status;
+        }
+        if (inject_interrupt(vm, k) < 0) {
+            report_guest_state(k);
+            return 1;
         }
         if (ioctl(k->vcpu_fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR || errno == EAGAIN) {
@@ -329,7 +382,12 @@ static int kvm_run(Vm *vm)
             }
             break;
         case KVM_EXIT_HLT:
-            return wait_while_halted(vm, k);
+            if (!wait_while_halted(vm, k)) {
+                return 0;
+            }
+            break;
+        case KVM_EXIT_IRQ_WINDOW_OPEN:
+            break; /* inject_interrupt() takes it from here */
         case KVM_EXIT_SHUTDOWN:
             /* A triple fault (SDM Vol. 3A 6.15, "Double Fault Exception"). */
             if (vm->cfg->no_reboot) {

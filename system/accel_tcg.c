@@ -19,7 +19,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define TCG_CODE_BUFFER_SIZE (64u << 20)
 
@@ -110,6 +109,32 @@ static void a20_changed(void *opaque, int n, int level)
     cpu_set_a20(opaque, level != 0);
 }
 
+/* The PIC's INTR: the CPU's external interrupt request (SDM Vol. 3A 6.3.1
+ * "External Interrupts"). Raising it kicks the vCPU out of its blocks and
+ * wakes it from HLT. Called with the device lock held, on any thread. */
+static void intr_changed(void *opaque, int n, int level)
+{
+    Vm *vm = opaque;
+    TcgState *s = vm->accel_state;
+    if (level) {
+        atomic_fetch_or(&s->cpu->interrupt_request, CPU_INTERRUPT_HARD);
+        exec_kick(&s->cpu->exec);
+        pthread_mutex_lock(&s->lock);
+        pthread_cond_broadcast(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+    } else {
+        atomic_fetch_and(&s->cpu->interrupt_request, ~CPU_INTERRUPT_HARD);
+    }
+}
+
+/* The CPU's interrupt acknowledge cycle (frontend/cpu_exec.c), on the
+ * vCPU thread. */
+static int intr_ack(void *opaque)
+{
+    Vm *vm = opaque;
+    return pc_intack(&vm->pc);
+}
+
 /* The top of guest physical memory: low RAM, and RAM above 4 GiB. */
 static uint64_t phys_top(const PcMachine *pc)
 {
@@ -191,6 +216,9 @@ static int tcg_init(Vm *vm, char *err, size_t errlen)
     s->cpu->opaque = vm;
     /* Both start with A20 enabled (port 0x92 and cpu_reset). */
     pc_connect_a20(&vm->pc, (IrqLine){a20_changed, s->cpu, 0});
+    s->cpu->irq_ack = intr_ack;
+    s->cpu->irq_opaque = vm;
+    pc_connect_intr(&vm->pc, (IrqLine){intr_changed, vm, 0});
     rc = exec_init(&s->cpu->exec, s->cpu, &s->cache);
     if (rc) {
         snprintf(err, errlen, "cannot set up the execution loop: %s", strerror(-rc));
@@ -220,20 +248,15 @@ out_fail:
     return rc == -ENODEV ? -EINVAL : rc;
 }
 
-/* HLT: sleep until kicked (an interrupt or a stop request). */
+/* HLT: sleep until kicked (an interrupt or a stop request). Whoever sets
+ * what this waits for broadcasts `wake` under `lock` afterwards (tcg_kick,
+ * intr_changed), so no wakeup is lost and no timeout is needed. */
 static void wait_for_kick(Vm *vm, TcgState *s)
 {
     pthread_mutex_lock(&s->lock);
     while (atomic_load(&vm->pc.exit_status) < 0 && !atomic_load(&s->cpu->exec.exit_request) &&
            !atomic_load(&s->cpu->interrupt_request)) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 20 * 1000 * 1000;
-        if (ts.tv_nsec >= 1000000000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000;
-        }
-        pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+        pthread_cond_wait(&s->wake, &s->lock);
     }
     pthread_mutex_unlock(&s->lock);
 }
@@ -299,6 +322,7 @@ static void tcg_destroy(Vm *vm)
         return;
     }
     pc_connect_a20(&vm->pc, (IrqLine){0});
+    pc_connect_intr(&vm->pc, (IrqLine){0});
     if (s->cpu) {
         exec_destroy(&s->cpu->exec);
         free(s->cpu);

@@ -1,6 +1,7 @@
 /*
  * VM lifecycle: build the board the configuration describes, start the
- * main loop thread that serves chardev input, pick an accelerator, run.
+ * main loop thread that serves chardev input and the timer thread that
+ * runs the devices' timers, pick an accelerator, run.
  */
 #include "system/vm.h"
 
@@ -145,6 +146,18 @@ int vm_create(Vm *vm, const VmConfig *cfg, char *err, size_t errlen)
     }
     vm->pc_ready = true;
     pc_connect_reset(&vm->pc, guest_reset_request, vm);
+    rc = timer_list_init(&vm->timers, &vm->pc.lock);
+    if (rc) {
+        snprintf(err, errlen, "cannot set up timers: %s", strerror(-rc));
+        return rc;
+    }
+    vm->timers_ready = true;
+    HwClock clock = timer_hw_clock(&vm->timers);
+    rc = pc_add_pit(&vm->pc, &clock);
+    if (rc) {
+        snprintf(err, errlen, "cannot add the PIT: %s", strerror(-rc));
+        return rc;
+    }
     /* Files first, so a typo fails before sockets wait for clients. */
     if (cfg->bios) {
         rc = load_bios(vm, err, errlen);
@@ -257,13 +270,23 @@ int vm_run(Vm *vm, char *err, size_t errlen)
         snprintf(err, errlen, "cannot start the main loop: %s", strerror(-rc));
         return 1;
     }
+    rc = timer_list_start(&vm->timers);
+    if (rc) {
+        stop_main_loop(vm);
+        snprintf(err, errlen, "cannot start the timer thread: %s", strerror(-rc));
+        return 1;
+    }
     int status = vm->accel->run(vm);
+    timer_list_stop(&vm->timers);
     stop_main_loop(vm);
     return status;
 }
 
 void vm_destroy(Vm *vm)
 {
+    if (vm->timers_ready) {
+        timer_list_stop(&vm->timers);
+    }
     stop_main_loop(vm);
     if (vm->accel) {
         vm->accel->destroy(vm);
@@ -278,7 +301,11 @@ void vm_destroy(Vm *vm)
         }
     }
     if (vm->pc_ready) {
-        pc_destroy(&vm->pc);
+        pc_destroy(&vm->pc); /* frees the devices' timers */
         vm->pc_ready = false;
+    }
+    if (vm->timers_ready) {
+        timer_list_destroy(&vm->timers);
+        vm->timers_ready = false;
     }
 }

@@ -1,6 +1,6 @@
 /*
  * One virtual machine: the board, its chardevs, the boot state, the main
- * loop thread and the accelerator running the vCPU.
+ * loop thread, the timer thread and the accelerator running the vCPU.
  */
 #ifndef RX86_SYSTEM_VM_H
 #define RX86_SYSTEM_VM_H
@@ -9,6 +9,7 @@
 #include "system/chardev.h"
 #include "system/loader.h"
 #include "system/options.h"
+#include "system/timer.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -23,7 +24,8 @@ typedef struct AccelOps {
     int (*init)(Vm *vm, char *err, size_t errlen);
     /* Run until the machine stops; returns the emulator's exit status. */
     int (*run)(Vm *vm);
-    /* Make run() look at vm->pc.exit_status soon (from any thread). */
+    /* Make run() look at vm->pc.exit_status and at the PIC's INTR soon,
+     * waking a halted vCPU (from any thread). */
     void (*kick)(Vm *vm);
     void (*destroy)(Vm *vm);
 } AccelOps;
@@ -38,6 +40,9 @@ struct Vm {
     BootState boot;
     Chardev chardevs[CFG_MAX_CHARDEVS];
     size_t nchardevs;
+
+    TimerList timers; /* the devices' clock; its thread runs while the VM runs */
+    bool timers_ready;
 
     pthread_t main_loop;
     bool main_loop_running;
