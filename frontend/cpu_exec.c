@@ -57,6 +57,12 @@ bool guest_process_events(void *opaque)
         if (env->shutdown_request) {
             return false;
         }
+    } else if (env->dbg_pending && (env->hflags & HF_INHIBIT) && !env->halted) {
+        /* After MOV SS/POP SS the trap waits for the next instruction's
+         * end (SDM Vol. 3A 6.8.3): run that one alone, then come back. */
+        env->exec.cflags_next = 1 | TB_CF_NOIRQ;
+        atomic_store(&env->exec.exit_request, 1);
+        return true;
     } else if (cpu_deliver_debug_trap(env) && env->shutdown_request) {
         return false;
     }

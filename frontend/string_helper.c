@@ -284,6 +284,11 @@ uint32_t helper_string(CpuState *env, uint32_t desc)
         }
         set_areg(env, &s, R_ECX, count - done);
         budget = budget > done ? budget - done : 0;
+        if (env->dbg_pending && count - done != 0) {
+            /* A data breakpoint hit: its #DB trap comes after this
+             * iteration, with EIP on the instruction (SDM Vol. 3A 18.3.1.2). */
+            return 0;
+        }
         if (cond) {
             /* REPE stops on ZF = 0, REPNE on ZF = 1 (the last compare). */
             bool zf = (env->cc_dst == 0);
