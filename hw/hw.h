@@ -287,6 +287,9 @@ typedef struct PcMachine {
  */
 int pc_init(PcMachine *pc, uint64_t ram_size) __attribute__((warn_unused_result));
 void pc_destroy(PcMachine *pc);
+/* A machine reset (RESET# of the chipset): every device to its power-on
+ * state. RAM keeps its contents, as on a PC. Takes the device lock. */
+void pc_reset(PcMachine *pc);
 
 /*
  * Map a BIOS image: its size must be a non-zero multiple of 64 KiB and at most

@@ -87,6 +87,24 @@ static int add_pic(PcMachine *pc)
     return 0;
 }
 
+void pc_reset(PcMachine *pc)
+{
+    pthread_mutex_lock(&pc->lock);
+    pic_reset(pc->pic);
+    if (pc->pit) {
+        pit_reset(pc->pit);
+    }
+    for (int i = 0; i < PC_MAX_UARTS; i++) {
+        if (pc->uarts[i]) {
+            uart_reset(pc->uarts[i]);
+        }
+        pc->uart_irq_level[i] = 0;
+    }
+    port92_reset(pc->port92); /* A20 back on, through cpu_a20 */
+    irq_set(&pc->cpu_intr, pic_intr_level(pc->pic));
+    pthread_mutex_unlock(&pc->lock);
+}
+
 void pc_connect_intr(PcMachine *pc, IrqLine cpu_intr)
 {
     pthread_mutex_lock(&pc->lock);

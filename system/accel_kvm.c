@@ -40,6 +40,10 @@ typedef struct KvmState {
     atomic_bool intr;     /* the PIC's INTR */
     pthread_mutex_t lock; /* with wake: a halted vCPU sleeps here */
     pthread_cond_t wake;
+    /* The vCPU's registers as KVM created it (the power-on state), for a
+     * machine reset. */
+    struct kvm_sregs power_on_sregs;
+    struct kvm_regs power_on_regs;
 } KvmState;
 
 static int kvm_fail(char *err, size_t errlen, int rc, const char *what)
@@ -155,6 +159,26 @@ static int set_boot_state(Vm *vm, KvmState *k, char *err, size_t errlen)
     return 0;
 }
 
+/* A machine reset: the board and images, then the vCPU back to its
+ * power-on registers and the boot state. (MSRs other than EFER keep their
+ * values: KVM has no one-call vCPU reset.) */
+static int kvm_reset(Vm *vm, KvmState *k)
+{
+    char err[256];
+    int rc = vm_reset_machine(vm, err, sizeof(err));
+    if (!rc && (ioctl(k->vcpu_fd, KVM_SET_SREGS, &k->power_on_sregs) < 0 ||
+                ioctl(k->vcpu_fd, KVM_SET_REGS, &k->power_on_regs) < 0)) {
+        rc = kvm_fail(err, sizeof(err), -errno, "setting the power-on registers");
+    }
+    if (!rc) {
+        rc = set_boot_state(vm, k, err, sizeof(err));
+    }
+    if (rc) {
+        fprintf(stderr, "rx86: machine reset failed: %s\n", err);
+    }
+    return rc;
+}
+
 static void kvm_destroy(Vm *vm)
 {
     KvmState *k = vm->accel_state;
@@ -251,6 +275,10 @@ static int kvm_init(Vm *vm, char *err, size_t errlen)
         goto out;
     }
     rc = set_cpuid(k, err, errlen);
+    if (!rc && (ioctl(k->vcpu_fd, KVM_GET_SREGS, &k->power_on_sregs) < 0 ||
+                ioctl(k->vcpu_fd, KVM_GET_REGS, &k->power_on_regs) < 0)) {
+        rc = kvm_fail(err, errlen, -errno, "reading the power-on registers");
+    }
     if (!rc) {
         rc = set_boot_state(vm, k, err, errlen);
     }
@@ -357,6 +385,9 @@ static int kvm_run(Vm *vm)
         if (status >= 0) {
             return status;
         }
+        if (atomic_load(&vm->reset_requested) && kvm_reset(vm, k) < 0) {
+            return 1;
+        }
         if (inject_interrupt(vm, k) < 0) {
             report_guest_state(k);
             return 1;
@@ -389,15 +420,13 @@ static int kvm_run(Vm *vm)
         case KVM_EXIT_IRQ_WINDOW_OPEN:
             break; /* inject_interrupt() takes it from here */
         case KVM_EXIT_SHUTDOWN:
-            /* A triple fault (SDM Vol. 3A 6.15, "Double Fault Exception"). */
-            if (vm->cfg->no_reboot) {
-                fprintf(stderr, "rx86: the guest triple-faulted; -no-reboot: stopping\n");
+            /* A triple fault (SDM Vol. 3A 6.15, "Double Fault Exception"):
+             * a machine reset, as the chipset does on a shutdown cycle. */
+            if (vm_reset_stops(vm, "the guest triple-faulted")) {
                 return 0;
             }
-            fprintf(stderr, "rx86: the guest triple-faulted and machine reset is not "
-                            "supported yet: stopping\n");
-            report_guest_state(k);
-            return 1;
+            atomic_store(&vm->reset_requested, true);
+            break;
         case KVM_EXIT_INTR:
             break;
         case KVM_EXIT_FAIL_ENTRY:

@@ -261,6 +261,26 @@ static void wait_for_kick(Vm *vm, TcgState *s)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* A machine reset: the board and images (vm_reset_machine), then every
+ * translation dropped (the reloaded images were written around the soft
+ * MMU) and the CPU in its reset or boot state. Returns -1 to go on, or an
+ * exit status when the reset itself failed. */
+static int tcg_reset(Vm *vm, TcgState *s)
+{
+    char err[256];
+    if (vm_reset_machine(vm, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rx86: machine reset failed: %s\n", err);
+        return 1;
+    }
+    pthread_mutex_lock(&s->cache.lock);
+    tb_flush(&s->cache);
+    pthread_mutex_unlock(&s->cache.lock);
+    exec_jmp_cache_clear(&s->cpu->exec);
+    cpu_reset(s->cpu);
+    cpu_load_boot_state(s->cpu, &vm->boot);
+    return -1;
+}
+
 static int tcg_run(Vm *vm)
 {
     TcgState *s = vm->accel_state;
@@ -273,16 +293,20 @@ static int tcg_run(Vm *vm)
         }
         ExecStop stop = exec_cpu(&cpu->exec);
         if (cpu->shutdown_request) {
-            /* A triple fault (SDM Vol. 3A 6.15, "Double Fault Exception"). */
-            if (vm->cfg->no_reboot) {
-                fprintf(stderr, "rx86: the guest triple-faulted; -no-reboot: stopping\n");
+            /* A triple fault (SDM Vol. 3A 6.15, "Double Fault Exception")
+             * resets the machine, as the chipset does on a shutdown cycle. */
+            if (vm_reset_stops(vm, "the guest triple-faulted")) {
                 status = 0;
-            } else {
-                fprintf(stderr, "rx86: the guest triple-faulted and machine reset is not "
-                                "supported yet: stopping\n");
-                status = 1;
+                break;
             }
-            break;
+            atomic_store(&vm->reset_requested, true);
+        }
+        if (atomic_load(&vm->reset_requested)) {
+            status = tcg_reset(vm, s);
+            if (status >= 0) {
+                break;
+            }
+            continue;
         }
         if (stop == EXEC_STOP_HALTED) {
             if (!(cpu_get_eflags(cpu) & EFLAGS_IF)) {

@@ -47,20 +47,37 @@ void vm_request_exit(Vm *vm, int status)
     }
 }
 
-/* The guest asked for a machine reset (port 0x92 bit 0). rx86 cannot reset
- * yet, so it stops as on a triple fault: status 0 with -no-reboot, where
- * QEMU exits too; otherwise 1, saying why. Called with the device lock held. */
+/* The guest asked for a machine reset (port 0x92 bit 0). Called with the
+ * device lock held, from the vCPU thread: the accelerator does the reset
+ * at its next stop. */
 static void guest_reset_request(void *opaque)
 {
     Vm *vm = opaque;
     if (vm->cfg->no_reboot) {
         fprintf(stderr, "rx86: the guest asked for a reset; -no-reboot: stopping\n");
         vm_request_exit(vm, 0);
-    } else {
-        fprintf(stderr, "rx86: the guest asked for a reset and machine reset is not "
-                        "supported yet: stopping\n");
-        vm_request_exit(vm, 1);
+        return;
     }
+    atomic_store(&vm->reset_requested, true);
+    if (vm->accel && vm->accel_state) {
+        vm->accel->kick(vm);
+    }
+}
+
+bool vm_reset_stops(Vm *vm, const char *cause)
+{
+    if (vm->cfg->no_reboot) {
+        fprintf(stderr, "rx86: %s; -no-reboot: stopping\n", cause);
+        return true;
+    }
+    return false;
+}
+
+int vm_reset_machine(Vm *vm, char *err, size_t errlen)
+{
+    atomic_store(&vm->reset_requested, false);
+    pc_reset(&vm->pc);
+    return loader_load(&vm->pc, vm->cfg, &vm->boot, err, errlen);
 }
 
 static int add_devices(Vm *vm, char *err, size_t errlen)

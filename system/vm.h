@@ -49,6 +49,10 @@ struct Vm {
     int wake_pipe[2]; /* wakes the main loop to stop */
     atomic_bool stopping;
 
+    /* A machine reset was asked for (port 0x92 bit 0): the accelerator
+     * runs vm_reset_machine and resets its vCPU at its next stop. */
+    atomic_bool reset_requested;
+
     const AccelOps *accel;
     void *accel_state;
 };
@@ -60,6 +64,17 @@ int vm_create(Vm *vm, const VmConfig *cfg, char *err, size_t errlen)
 
 /* Pick the accelerator and run; returns the exit status of rx86. */
 int vm_run(Vm *vm, char *err, size_t errlen);
+
+/* The board's part of a machine reset (a triple fault, port 0x92, later
+ * 0xCF9 and the keyboard controller), from the vCPU thread: every device
+ * to its power-on state and the boot images loaded again (a -kernel is
+ * reloaded, as QEMU's option ROM does). The accelerator then puts its vCPU
+ * in vm->boot's state. Returns 0, or -errno with the reason in err. */
+int vm_reset_machine(Vm *vm, char *err, size_t errlen);
+
+/* Whether a reset ends the run instead (-no-reboot), saying so on stderr
+ * with what caused it. */
+bool vm_reset_stops(Vm *vm, const char *cause);
 
 /* Ask the VM to stop with status (first request wins); any thread. */
 void vm_request_exit(Vm *vm, int status);

@@ -4,7 +4,7 @@
 The emulator is rx86 or qemu-system-x86_64; both take the same options, so the
 program runs the same way under either:
 
-    EMU -nodefaults -machine pc -accel ACCEL -display none -m MEM -no-reboot
+    EMU -nodefaults -machine pc -accel ACCEL -display none -m MEM -no-reboot (unless --reboot)
         -device isa-debug-exit,iobase=0xf4,iosize=0x4
         -debugcon file:OUT/debugcon -serial file:OUT/serial
         [-chardev file,id=post,path=OUT/port80 -device isa-debugcon,iobase=0x80,chardev=post]
@@ -52,8 +52,10 @@ def kvm_usable():
 
 def build_command(emulator, accel, args, outdir):
     cmd = [emulator, "-nodefaults", "-machine", "pc", "-accel", accel,
-           "-display", "none", "-m", args.memory, "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x4",
+           "-display", "none", "-m", args.memory]
+    if not args.reboot:
+        cmd += ["-no-reboot"]
+    cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x4",
            "-debugcon", "file:" + os.path.join(outdir, "debugcon"),
            "-serial", "file:" + os.path.join(outdir, "serial")]
     if args.port80_expect:
@@ -198,6 +200,8 @@ def parse_args(argv):
     p.add_argument("--append", help="-append: kernel command line")
     p.add_argument("--initrd", help="-initrd: Multiboot modules, 'file args,file2'")
     p.add_argument("--memory", default="64", help="-m value (default 64)")
+    p.add_argument("--reboot", action="store_true",
+                   help="run without -no-reboot: a triple fault or reset request resets the machine")
     p.add_argument("--cwd", help="directory to run the emulator in (relative paths)")
     p.add_argument("--status", type=int, required=True, help="expected exit status")
     p.add_argument("--debugcon-expect", dest="debugcon_expect", help="expected port 0xE9 text")
