@@ -24,7 +24,7 @@ typedef struct FeatureBit {
  * x87/MMX/SSE and the SIMD extensions (issue 7), the local APIC (issue 8),
  * machine-check banks, VME, PCID/INVPCID, the BMI and ADX groups. */
 static const FeatureBit features[] = {
-    {"fpu", NULL, FEAT_1_EDX, 0, false},
+    {"fpu", NULL, FEAT_1_EDX, 0, true},
     {"vme", NULL, FEAT_1_EDX, 1, false},
     {"de", NULL, FEAT_1_EDX, 2, true},
     {"pse", NULL, FEAT_1_EDX, 3, true},
@@ -43,7 +43,7 @@ static const FeatureBit features[] = {
     {"pse36", NULL, FEAT_1_EDX, 17, true},
     {"clflush", NULL, FEAT_1_EDX, 19, true},
     {"mmx", NULL, FEAT_1_EDX, 23, false},
-    {"fxsr", NULL, FEAT_1_EDX, 24, false},
+    {"fxsr", NULL, FEAT_1_EDX, 24, true},
     {"sse", NULL, FEAT_1_EDX, 25, false},
     {"sse2", NULL, FEAT_1_EDX, 26, false},
     {"pni", "sse3", FEAT_1_ECX, 0, false},
@@ -58,7 +58,7 @@ static const FeatureBit features[] = {
     {"movbe", NULL, FEAT_1_ECX, 22, true},
     {"popcnt", NULL, FEAT_1_ECX, 23, true},
     {"aes", NULL, FEAT_1_ECX, 25, false},
-    {"xsave", NULL, FEAT_1_ECX, 26, false},
+    {"xsave", NULL, FEAT_1_ECX, 26, true},
     {"avx", NULL, FEAT_1_ECX, 28, false},
     {"rdrand", NULL, FEAT_1_ECX, 30, false},
     {"hypervisor", NULL, FEAT_1_ECX, 31, true},

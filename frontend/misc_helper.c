@@ -283,6 +283,19 @@ void helper_cpuid(CpuState *env)
             d = m->features[FEAT_7_0_EDX];
         }
         break;
+    case 0xd:
+        /* XSAVE (SDM Vol. 1 13.2): the x87 and SSE components of the
+         * legacy region plus the header, 576 bytes; sub-leaf 1: XSAVEOPT. */
+        if (m->features[FEAT_1_ECX] & CPUID_1_ECX_XSAVE) {
+            if (sub == 0) {
+                a = 3;
+                b = 576;
+                c = 576;
+            } else if (sub == 1) {
+                a = 1;
+            }
+        }
+        break;
     case 0x80000001u:
         a = cpu_model_signature(m);
         c = m->features[FEAT_8000_0001_ECX];

@@ -1008,9 +1008,9 @@ static void test_exceptions_and_tb_shape(void)
     set_mode(32);
     CHECK_EQ(run("90 0f 0b"), EXC_UD);
     CHECK_EQ(env.rip, CODE + 1);
-    /* an unimplemented instruction (x87 here) is #UD too */
+    /* an unimplemented instruction (AVX's vaddps here) is #UD too */
     set_mode(32);
-    CHECK_EQ(run("d9 e8"), EXC_UD);
+    CHECK_EQ(run("c5 f8 58 c0"), EXC_UD);
     /* int3 -> vector 3 with the next EIP recorded */
     set_mode(32);
     CHECK_EQ(run("cc"), EXC_BP);
