@@ -274,6 +274,12 @@ static int kvm_init(Vm *vm, char *err, size_t errlen)
         rc = kvm_fail(err, errlen, -errno, "mmap of the vCPU");
         goto out;
     }
+    if (vm->cfg->cpu_given) {
+        /* The model describes what rx86's translator runs; KVM runs the
+         * host's CPU, so the vCPU gets every feature KVM supports. */
+        fprintf(stderr, "rx86: warning: -accel kvm gives the vCPU the host's CPUID (as -cpu "
+                        "host); the -cpu model applies to tcg only\n");
+    }
     rc = set_cpuid(k, err, errlen);
     if (!rc && (ioctl(k->vcpu_fd, KVM_GET_SREGS, &k->power_on_sregs) < 0 ||
                 ioctl(k->vcpu_fd, KVM_GET_REGS, &k->power_on_regs) < 0)) {
