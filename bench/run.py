@@ -83,6 +83,17 @@ WORKLOADS = [
     Workload("interp", "bench/workloads/interp.elf",
              "C: switch-dispatched stack-VM bytecode (Collatz + mixing): indirect jumps",
              status=33, debugcon="interp db449c33\n"),
+    # x87: its checksum from the same C compiled natively on x86-64 with
+    # -DWORKLOAD_HOSTED (long double is the x87 format there too); QEMU agrees.
+    Workload("x87", "bench/workloads/x87.elf",
+             "C: long double on the x87 (Mandelbrot, Newton vs FSQRT, matrix product, "
+             "FIST/FILD): x87 helpers",
+             status=33, debugcon="x87 53914f32\n"),
+    # sse: its checksum from the same C compiled natively (gcc -O2 and -O0,
+    # x86-64), and QEMU prints it too.
+    Workload("sse", "bench/workloads/sse.elf",
+             "C, SSE2: Mandelbrot in doubles, packed-float axpy/dot, SSE2 strlen/memchr/copy",
+             status=33, debugcon="sse b9683a26\n"),
 ]
 
 # name -> (emulator key, accelerator)

@@ -20,8 +20,8 @@ typedef struct FeatureBit {
     bool implemented;
 } FeatureBit;
 
-/* Implemented: what the lifter and runtime execute, exactly. Not yet:
- * x87/MMX/SSE and the SIMD extensions (issue 7), the local APIC (issue 8),
+/* Implemented: what the lifter and runtime execute, exactly. Not yet: AVX
+ * and the later SIMD extensions, SSE4a, the local APIC (issue 8),
  * machine-check banks, VME, PCID/INVPCID, the BMI and ADX groups. */
 static const FeatureBit features[] = {
     {"fpu", NULL, FEAT_1_EDX, 0, true},
@@ -42,22 +42,22 @@ static const FeatureBit features[] = {
     {"pat", NULL, FEAT_1_EDX, 16, true},
     {"pse36", NULL, FEAT_1_EDX, 17, true},
     {"clflush", NULL, FEAT_1_EDX, 19, true},
-    {"mmx", NULL, FEAT_1_EDX, 23, false},
+    {"mmx", NULL, FEAT_1_EDX, 23, true},
     {"fxsr", NULL, FEAT_1_EDX, 24, true},
-    {"sse", NULL, FEAT_1_EDX, 25, false},
-    {"sse2", NULL, FEAT_1_EDX, 26, false},
-    {"pni", "sse3", FEAT_1_ECX, 0, false},
-    {"pclmulqdq", NULL, FEAT_1_ECX, 1, false},
-    {"ssse3", NULL, FEAT_1_ECX, 9, false},
+    {"sse", NULL, FEAT_1_EDX, 25, true},
+    {"sse2", NULL, FEAT_1_EDX, 26, true},
+    {"pni", "sse3", FEAT_1_ECX, 0, true},
+    {"pclmulqdq", NULL, FEAT_1_ECX, 1, true},
+    {"ssse3", NULL, FEAT_1_ECX, 9, true},
     {"fma", NULL, FEAT_1_ECX, 12, false},
     {"cx16", NULL, FEAT_1_ECX, 13, true},
     {"pcid", NULL, FEAT_1_ECX, 17, false},
-    {"sse4.1", "sse4_1", FEAT_1_ECX, 19, false},
-    {"sse4.2", "sse4_2", FEAT_1_ECX, 20, false},
+    {"sse4.1", "sse4_1", FEAT_1_ECX, 19, true},
+    {"sse4.2", "sse4_2", FEAT_1_ECX, 20, true},
     {"x2apic", NULL, FEAT_1_ECX, 21, false},
     {"movbe", NULL, FEAT_1_ECX, 22, true},
     {"popcnt", NULL, FEAT_1_ECX, 23, true},
-    {"aes", NULL, FEAT_1_ECX, 25, false},
+    {"aes", NULL, FEAT_1_ECX, 25, true},
     {"xsave", NULL, FEAT_1_ECX, 26, true},
     {"avx", NULL, FEAT_1_ECX, 28, false},
     {"rdrand", NULL, FEAT_1_ECX, 30, false},
