@@ -27,6 +27,8 @@ typedef struct StrOp {
     uint64_t dst_base; /* ES base */
     int64_t step;      /* +size or -size */
     bool wrap32;       /* linear addresses wrap at 4 GiB (not 64-bit code) */
+    unsigned src_seg;  /* the rSI segment register */
+    bool src_check, dst_check; /* the segment is not flat: check each access */
 } StrOp;
 
 static uint64_t seg_base(const CpuState *env, unsigned seg)
@@ -59,6 +61,17 @@ static uint64_t lin(const StrOp *s, uint64_t base, uint64_t off)
 {
     uint64_t la = base + off;
     return s->wrap32 ? la & 0xffffffffull : la;
+}
+
+/* The linear address of offset off in the rSI segment or in ES (dst), after
+ * the segment's limit and type checks when it is not flat (HF_SEGCHK;
+ * SDM Vol. 3A 5.3: each iteration is checked). */
+static uint64_t str_la(CpuState *env, const StrOp *s, bool dst, uint64_t off, bool write)
+{
+    if (dst ? s->dst_check : s->src_check) {
+        helper_seg_check(env, seg_check_desc(dst ? R_ES : s->src_seg, s->size, write), off);
+    }
+    return lin(s, dst ? s->dst_base : s->src_base, off);
 }
 
 static void advance(CpuState *env, const StrOp *s, int r, uint64_t n)
@@ -150,6 +163,9 @@ static void copy_elements(uint8_t *dst, const uint8_t *src, uint64_t n, const St
  * done (0: take the element-by-element path for this one). */
 static uint64_t fast_run(CpuState *env, const StrOp *s, uint64_t count)
 {
+    if (s->src_check || s->dst_check) {
+        return 0; /* element by element, each one checked */
+    }
     uint64_t di = get_areg(env, s, R_EDI);
     uint64_t n = run_in_page(s, s->dst_base, di);
     uint64_t si = 0;
@@ -200,42 +216,42 @@ static void one_element(CpuState *env, const StrOp *s)
     uint64_t a, b;
     switch (s->op) {
     case STR_OP_MOVS:
-        a = cpu_ld(env, lin(s, s->src_base, si), s->size, s->mmu_idx);
-        cpu_st(env, lin(s, s->dst_base, di), a, s->size, s->mmu_idx);
+        a = cpu_ld(env, str_la(env, s, false, si, false), s->size, s->mmu_idx);
+        cpu_st(env, str_la(env, s, true, di, true), a, s->size, s->mmu_idx);
         advance(env, s, R_ESI, 1);
         advance(env, s, R_EDI, 1);
         break;
     case STR_OP_STOS:
-        cpu_st(env, lin(s, s->dst_base, di), acc(env, s->size), s->size, s->mmu_idx);
+        cpu_st(env, str_la(env, s, true, di, true), acc(env, s->size), s->size, s->mmu_idx);
         advance(env, s, R_EDI, 1);
         break;
     case STR_OP_LODS:
-        a = cpu_ld(env, lin(s, s->src_base, si), s->size, s->mmu_idx);
+        a = cpu_ld(env, str_la(env, s, false, si, false), s->size, s->mmu_idx);
         set_acc(env, s->size, a);
         advance(env, s, R_ESI, 1);
         break;
     case STR_OP_SCAS:
-        b = cpu_ld(env, lin(s, s->dst_base, di), s->size, s->mmu_idx);
+        b = cpu_ld(env, str_la(env, s, true, di, false), s->size, s->mmu_idx);
         set_cmp_flags(env, s->size, acc(env, s->size), b);
         advance(env, s, R_EDI, 1);
         break;
     case STR_OP_CMPS:
-        a = cpu_ld(env, lin(s, s->src_base, si), s->size, s->mmu_idx);
-        b = cpu_ld(env, lin(s, s->dst_base, di), s->size, s->mmu_idx);
+        a = cpu_ld(env, str_la(env, s, false, si, false), s->size, s->mmu_idx);
+        b = cpu_ld(env, str_la(env, s, true, di, false), s->size, s->mmu_idx);
         set_cmp_flags(env, s->size, a, b);
         advance(env, s, R_ESI, 1);
         advance(env, s, R_EDI, 1);
         break;
     case STR_OP_INS: {
         /* Probe the destination first: a #PF must not lose the port read. */
-        cpu_host_ptr(env, lin(s, s->dst_base, di), 1, ACCESS_WRITE, s->mmu_idx);
+        cpu_host_ptr(env, str_la(env, s, true, di, true), 1, ACCESS_WRITE, s->mmu_idx);
         a = helper_in(env, (uint32_t)(env->regs[R_EDX] & 0xffff), s->size);
-        cpu_st(env, lin(s, s->dst_base, di), a, s->size, s->mmu_idx);
+        cpu_st(env, str_la(env, s, true, di, true), a, s->size, s->mmu_idx);
         advance(env, s, R_EDI, 1);
         break;
     }
     case STR_OP_OUTS:
-        a = cpu_ld(env, lin(s, s->src_base, si), s->size, s->mmu_idx);
+        a = cpu_ld(env, str_la(env, s, false, si, false), s->size, s->mmu_idx);
         helper_out(env, (uint32_t)(env->regs[R_EDX] & 0xffff), a, s->size);
         advance(env, s, R_ESI, 1);
         break;
@@ -254,7 +270,10 @@ uint32_t helper_string(CpuState *env, uint32_t desc)
     unsigned src_seg = (desc >> 16) & 0xf;
     s.mmu_idx = (desc >> 20) & 0xf;
     s.amask = s.addr_size == 8 ? ~0ull : s.addr_size == 4 ? 0xffffffffull : 0xffffull;
-    s.src_base = seg_base(env, src_seg < SEG_COUNT ? src_seg : R_DS);
+    s.src_seg = src_seg < SEG_COUNT ? src_seg : R_DS;
+    s.src_base = seg_base(env, s.src_seg);
+    s.src_check = (env->hflags & HF_SEGCHK(s.src_seg)) != 0;
+    s.dst_check = (env->hflags & HF_SEGCHK(R_ES)) != 0;
     s.dst_base = seg_base(env, R_ES);
     s.step = env->df < 0 ? -(int64_t)s.size : (int64_t)s.size;
     s.wrap32 = !(env->hflags & HF_CS64);

@@ -105,6 +105,31 @@ test_main:
     ENDCASE
     FIELD " edi=", edi, 8
     NL
+    ; REP: each iteration is checked; the fault stops the run at the element
+    ; beyond the limit with EDI and ECX at that element (SDM Vol. 3A 5.3).
+    CASE "rep stosb es:edi=fa ecx=10"
+    mov ax, S_LIM
+    mov es, ax
+    mov edi, 0xFA
+    mov ecx, 0x10
+    rep stosb
+    ENDCASE
+    FIELD " edi=", edi, 8
+    FIELD " ecx=", ecx, 8
+    NL
+    CASE "rep movsd ds:esi=f0 ecx=8 (source limit)"
+    mov ax, S_LIM
+    mov ds, ax
+    mov ax, SEL_DATA32
+    mov es, ax
+    mov esi, 0xF0
+    mov edi, SCRATCH
+    mov ecx, 8
+    rep movsd
+    ENDCASE
+    FIELD " esi=", esi, 8
+    FIELD " ecx=", ecx, 8
+    NL
     SAY "-- g=1 limit 0 (fffh)"
     ACCESS gs, S_GRAN, "read dword [gs:ffc]", mov eax, [gs:0xFFC]
     ACCESS gs, S_GRAN, "read dword [gs:ffd]", mov eax, [gs:0xFFD]
