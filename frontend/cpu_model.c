@@ -22,7 +22,7 @@ typedef struct FeatureBit {
 
 /* Implemented: what the lifter and runtime execute, exactly. Not yet: AVX
  * and the later SIMD extensions, SSE4a, the local APIC (issue 8),
- * machine-check banks, VME, PCID/INVPCID, the BMI and ADX groups. */
+ * machine-check banks, VME, PCID/INVPCID. */
 static const FeatureBit features[] = {
     {"fpu", NULL, FEAT_1_EDX, 0, true},
     {"vme", NULL, FEAT_1_EDX, 1, false},
@@ -60,17 +60,17 @@ static const FeatureBit features[] = {
     {"aes", NULL, FEAT_1_ECX, 25, true},
     {"xsave", NULL, FEAT_1_ECX, 26, true},
     {"avx", NULL, FEAT_1_ECX, 28, false},
-    {"rdrand", NULL, FEAT_1_ECX, 30, false},
+    {"rdrand", NULL, FEAT_1_ECX, 30, true},
     {"hypervisor", NULL, FEAT_1_ECX, 31, true},
     {"fsgsbase", NULL, FEAT_7_0_EBX, 0, true},
-    {"bmi1", NULL, FEAT_7_0_EBX, 3, false},
+    {"bmi1", NULL, FEAT_7_0_EBX, 3, true},
     {"avx2", NULL, FEAT_7_0_EBX, 5, false},
     {"smep", NULL, FEAT_7_0_EBX, 7, true},
-    {"bmi2", NULL, FEAT_7_0_EBX, 8, false},
+    {"bmi2", NULL, FEAT_7_0_EBX, 8, true},
     {"erms", NULL, FEAT_7_0_EBX, 9, true},
     {"invpcid", NULL, FEAT_7_0_EBX, 10, false},
-    {"rdseed", NULL, FEAT_7_0_EBX, 18, false},
-    {"adx", NULL, FEAT_7_0_EBX, 19, false},
+    {"rdseed", NULL, FEAT_7_0_EBX, 18, true},
+    {"adx", NULL, FEAT_7_0_EBX, 19, true},
     {"smap", NULL, FEAT_7_0_EBX, 20, true},
     {"clflushopt", NULL, FEAT_7_0_EBX, 23, true},
     {"clwb", NULL, FEAT_7_0_EBX, 24, true},

@@ -90,9 +90,18 @@ void lift_bsf_bsr(DisasContext *s, const X86Insn *in)
 }
 
 /* TZCNT/LZCNT: the operand width for a zero source; CF = (source == 0),
- * ZF = (result == 0): the BMILG lazy op. */
+ * ZF = (result == 0): the BMILG lazy op. A CPU without BMI1 (TZCNT) or
+ * LZCNT (CPUID's ABM bit) ignores the F3 prefix and runs BSF or BSR
+ * (SDM Vol. 2B TZCNT, LZCNT), as QEMU does. */
 void lift_tzcnt_lzcnt(DisasContext *s, const X86Insn *in)
 {
+    bool tz = in->mnem == X86_I_TZCNT;
+    if (!cpu_model_has(&s->env->model, tz ? "bmi1" : "abm")) {
+        X86Insn plain = *in;
+        plain.mnem = tz ? X86_I_BSF : X86_I_BSR;
+        lift_bsf_bsr(s, &plain);
+        return;
+    }
     unsigned size = in->ops[0].size;
     unsigned bits = size * 8;
     IrTemp src = lift_load_op(s, 1);

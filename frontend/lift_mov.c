@@ -5,6 +5,7 @@
  * extensions of rAX (CBW family, CWD family), XLAT, SALC, the NOP forms and
  * the fences.
  */
+#include "frontend/helpers_internal.h"
 #include "frontend/translate_internal.h"
 
 static bool is_seg(const X86Operand *o)
@@ -128,13 +129,31 @@ void lift_salc(DisasContext *s, const X86Insn *in)
     lift_gpr_write(s, R_EAX, 1, lift_op1(s, IR_NEG, lift_cf(s)));
 }
 
+/* CLFLUSH, CLFLUSHOPT, CLWB check their operand as a byte read would
+ * (#PF, #GP for a non-canonical address: SDM Vol. 2A CLFLUSH) without
+ * reading it: no MMIO read happens. */
+static void flush_helper_probe(CpuState *env, uint64_t la, uint32_t mmu_idx)
+{
+    cpu_host_ptr(env, la, 1, ACCESS_READ, mmu_idx);
+}
+
+static const IrHelper helper_flush_probe_desc = {
+    .name = "flush_probe",
+    .fn = (void *)flush_helper_probe,
+    .ret = IR_VOID,
+    .nargs = 2,
+    .arg_types = {IR_I64, IR_I32},
+    .flags = IR_HELPER_NO_WRITE_GLOBALS,
+};
+
 /* NOP, PAUSE, hint NOPs, prefetches, ENDBR, cache-line flushes: no
- * architectural effect here (no caches are modelled; the operands of the
- * memory forms are not accessed). */
+ * architectural effect here (no caches are modelled); prefetches and the
+ * NOP forms never fault, the flushes check their address. */
 void lift_nop(DisasContext *s, const X86Insn *in)
 {
-    (void)s;
-    (void)in;
+    if (in->mnem == X86_I_CLFLUSH || in->mnem == X86_I_CLFLUSHOPT || in->mnem == X86_I_CLWB) {
+        lift_call2(s, &helper_flush_probe_desc, lift_ea(s), lift_const(s, s->mmu_idx));
+    }
 }
 
 void lift_fence(DisasContext *s, const X86Insn *in)

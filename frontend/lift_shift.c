@@ -56,13 +56,13 @@ static void shift_flags(DisasContext *s, CcOp op, IrTemp r, IrTemp src, IrTemp c
     s->cc_op = CC_OP_DYNAMIC;
 }
 
-/* A count-0 shift by immediate: no flags; a register operand is still
- * written (a 32-bit register is zero-extended). */
+/* A count-0 shift by immediate: no flags, but the operand is still
+ * written: a 32-bit register is zero-extended, and memory sees a write
+ * cycle, so a read-only page faults as on hardware. */
 static void shift_by_zero(DisasContext *s, const X86Insn *in, IrTemp a)
 {
-    if (in->ops[0].kind == X86_OPND_REG) {
-        lift_store_op(s, 0, a);
-    }
+    (void)in;
+    lift_store_op(s, 0, a);
 }
 
 void lift_shift(DisasContext *s, const X86Insn *in)

@@ -95,9 +95,11 @@ static void string_inline(DisasContext *s, const X86Insn *in, unsigned op, unsig
         lift_flags(s, cc_op_sized(CC_OP_SUBB, size), r, v);
         break;
     }
-    default: { /* CMPS: [rSI] - [rDI] */
-        IrTemp a = lift_qld(s, src, size, false);
+    default: {
+        /* CMPS: [rSI] - [rDI]. [rDI] is read first, as QEMU does (which read
+         * faults first when both would is the processor's). */
         IrTemp b = lift_qld(s, dst, size, false);
+        IrTemp a = lift_qld(s, src, size, false);
         IrTemp r = lift_trunc(s, lift_op2(s, IR_SUB, a, b), size);
         lift_flags(s, cc_op_sized(CC_OP_SUBB, size), r, b);
         break;

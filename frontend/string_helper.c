@@ -179,6 +179,12 @@ static uint64_t fast_run(CpuState *env, const StrOp *s, uint64_t count)
         return 0;
     }
     uint64_t len = n * s->size;
+    /* A fault must be the first element's, in its order (the read, then
+     * the write) and at its address, not the run's lowest one. */
+    if (s->op == STR_OP_MOVS) {
+        cpu_host_ptr(env, lin(s, s->src_base, si), s->size, ACCESS_READ, s->mmu_idx);
+    }
+    cpu_host_ptr(env, lin(s, s->dst_base, di), s->size, ACCESS_WRITE, s->mmu_idx);
     /* The lowest address of the run: the start, or n-1 elements below it. */
     uint64_t back = s->step > 0 ? 0 : len - s->size;
     uint8_t *dst = cpu_host_ptr(env, lin(s, s->dst_base, di - back), (unsigned)len, ACCESS_WRITE,
@@ -236,6 +242,8 @@ static void one_element(CpuState *env, const StrOp *s)
         advance(env, s, R_EDI, 1);
         break;
     case STR_OP_CMPS:
+        /* Which read faults first when both would is the processor's
+         * (the SDM gives no order; AMD hosts vary): rSI first here. */
         a = cpu_ld(env, str_la(env, s, false, si, false), s->size, s->mmu_idx);
         b = cpu_ld(env, str_la(env, s, true, di, false), s->size, s->mmu_idx);
         set_cmp_flags(env, s->size, a, b);

@@ -261,6 +261,27 @@ static LiftFn *const lift_table[X86_I_COUNT] = {
     [X86_I_RDGSBASE] = lift_fsgsbase,
     [X86_I_WRFSBASE] = lift_fsgsbase,
     [X86_I_WRGSBASE] = lift_fsgsbase,
+    /* BMI1, BMI2 (VEX: see lift_bmi_vex), ADX, CRC32, RDRAND/RDSEED, CLAC/STAC (lift_bmi.c) */
+    [X86_I_ANDN] = lift_andn,
+    [X86_I_BEXTR] = lift_bextr,
+    [X86_I_BLSI] = lift_bls,
+    [X86_I_BLSMSK] = lift_bls,
+    [X86_I_BLSR] = lift_bls,
+    [X86_I_BZHI] = lift_bzhi,
+    [X86_I_MULX] = lift_mulx,
+    [X86_I_PDEP] = lift_pdep_pext,
+    [X86_I_PEXT] = lift_pdep_pext,
+    [X86_I_RORX] = lift_rorx,
+    [X86_I_SARX] = lift_shiftx,
+    [X86_I_SHLX] = lift_shiftx,
+    [X86_I_SHRX] = lift_shiftx,
+    [X86_I_ADCX] = lift_adx,
+    [X86_I_ADOX] = lift_adx,
+    [X86_I_CRC32] = lift_crc32,
+    [X86_I_RDRAND] = lift_rdrand,
+    [X86_I_RDSEED] = lift_rdrand,
+    [X86_I_CLAC] = lift_clac_stac,
+    [X86_I_STAC] = lift_clac_stac,
     /* MMX, SSE..SSE4.2, AES-NI, PCLMULQDQ (lift_sse*.c); the SSE2 MOVSD and CMPSD
      * (map 0F) share ids with the strings: see lift_fn */
     [X86_I_MOVAPS] = lift_sse_mov,
@@ -627,9 +648,12 @@ static LiftFn *const lift_table[X86_I_COUNT] = {
 
 /* The lifter of in: its id's row, except that MOVSD and CMPSD name both
  * string instructions (map one) and SSE2 ones (map 0F). NULL: not lifted
- * (VEX/EVEX encodings are not implemented). */
+ * (VEX/EVEX encodings are not implemented but the BMI ones, lift_bmi.c). */
 static LiftFn *lift_fn(const X86Insn *in)
 {
+    if (in->encoding == X86_ENC_VEX && lift_bmi_vex(in)) {
+        return lift_table[in->mnem]; /* BMI1/BMI2: VEX-encoded general-register instructions */
+    }
     if (in->encoding != X86_ENC_LEGACY) {
         return NULL;
     }

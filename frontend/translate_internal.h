@@ -333,6 +333,10 @@ LiftFn lift_int, lift_hlt, lift_cpuid, lift_rdtsc, lift_msr, lift_mov_cr, lift_m
     lift_lmsw, lift_smsw, lift_desc_table, lift_lldt_ltr, lift_sldt_str, lift_invlpg, lift_mov_seg,
     lift_lxs, lift_cli_sti, lift_in_out, lift_bcd, lift_swapgs, lift_priv_nop, lift_ud,
     lift_fast_syscall, lift_lar_lsl, lift_verr_verw, lift_arpl, lift_fsgsbase;
+/* lift_bmi.c; lift_bmi_vex: whether a VEX-encoded instruction is one of its BMI ones */
+LiftFn lift_andn, lift_bextr, lift_bls, lift_bzhi, lift_mulx, lift_pdep_pext, lift_rorx,
+    lift_shiftx, lift_adx, lift_crc32, lift_rdrand, lift_clac_stac;
+bool lift_bmi_vex(const X86Insn *in);
 /* lift_sse.c, lift_sse_mov.c, lift_sse_int.c: MMX, SSE..SSE4.2, AES-NI, PCLMULQDQ */
 LiftFn lift_sse_binop, lift_sse_cvt_int, lift_sse_flags, lift_sse_pcmpstr, lift_sse_mxcsr,
     lift_sse_emms, lift_sse_maskmov, lift_sse_movnti, lift_sse_mov, lift_sse_extract,

@@ -726,7 +726,19 @@ static void test_bits(void)
     CHECK_EQ(run("0f bc c3"), -1);
     CHECK_EQ(env.regs[R_EAX], 0xdeadbeefcafe);
     CHECK_EQ(flags() & ZF, ZF);
-    /* tzcnt / lzcnt / popcnt */
+    /* tzcnt without BMI1 (the default qemu64 model): BSF, F3 ignored */
+    set_mode(32);
+    env.regs[R_EAX] = 0x1234;
+    env.regs[R_EBX] = 0x00010000;
+    CHECK_EQ(run("f3 0f bc c3"), -1);
+    CHECK_EQ(env.regs[R_EAX], 16);
+    env.regs[R_EBX] = 0;
+    CHECK_EQ(run("f3 0f bc c3"), -1);
+    CHECK_EQ(env.regs[R_EAX], 16); /* BSF of 0 leaves the destination */
+    CHECK_EQ(flags() & ZF, ZF);
+    /* tzcnt / lzcnt / popcnt, with -cpu max */
+    char model_err[128];
+    CHECK(cpu_model_parse("max", &env.model, NULL, model_err, sizeof(model_err)) == 0);
     set_mode(32);
     env.regs[R_EBX] = 0;
     CHECK_EQ(run("f3 0f bc c3"), -1);
@@ -750,6 +762,7 @@ static void test_bits(void)
     env.regs[R_EBX] = 0;
     CHECK_EQ(run("f3 0f b8 c3"), -1);
     CHECK_EQ(flags() & (ZF | PF), ZF);
+    cpu_model_default(&env.model);
 
     /* cmovcc: a 32-bit destination is zero-extended even when false */
     set_mode(64);
