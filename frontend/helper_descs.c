@@ -92,6 +92,7 @@ HELPER0(clear_rf, IR_VOID, NO_WG | NO_FAULT);
 HELPER(seg_check, IR_VOID, NO_WG, IR_I32, IR_I64);
 HELPER(check_canonical, IR_VOID, NO_WG, IR_I64);
 HELPER(cs_limit, IR_VOID, NO_WG, IR_I64, IR_I64);
+HELPER(probe_write, IR_VOID, NO_WG, IR_I64, IR_I32);
 
 /* fast system calls: write RCX/R11 (SYSCALL), RSP (SYSENTER/SYSEXIT), rip */
 HELPER(syscall, IR_VOID, 0, IR_I64);

@@ -313,6 +313,12 @@ void cpu_store_slow(void *env, uint64_t la, uint64_t value, uint32_t memop, uint
 /* Memory access for helpers (the same rules, no inline fast path). */
 uint64_t cpu_ld(CpuState *env, uint64_t la, unsigned size, unsigned mmu_idx);
 void cpu_st(CpuState *env, uint64_t la, uint64_t value, unsigned size, unsigned mmu_idx);
+/* void (la i64, size i32): the faults a data write of size bytes at la
+ * would raise (#PF, #GP), without writing: an instruction whose store is
+ * suppressed still faults on it (x87 stores of an unmasked exception), or
+ * one that must not write half of a split store. */
+void helper_probe_write(CpuState *env, uint64_t la, uint32_t size);
+DECLARE_HELPER(probe_write);
 /* The MMU index data accesses use now (CPL, SMAP with EFLAGS.AC). */
 unsigned cpu_mmu_index(const CpuState *env);
 /* Paging registers as the walker wants them. */

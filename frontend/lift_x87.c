@@ -159,15 +159,26 @@ static void store_sequence(DisasContext *s, const X86Insn *in, unsigned type, un
 {
     wait_check(s);
     IrTemp ok = lift_call1(s, &helper_fpu_store_value_desc, lift_const(s, type | flags));
-    IrLabel skip = ir_label_new(s->f);
+    IrLabel skip = ir_label_new(s->f), done = ir_label_new(s->f);
     lift_brcond(s, IR_COND_EQ, ok, lift_const(s, 0), skip);
     s->ea = IR_NO_TEMP;
     size_t tmp = offsetof(CpuState, xmm_tmp);
+    if (size > 8) {
+        /* all or nothing: both pages of a split 10-byte store, in order */
+        lift_call2(s, &helper_probe_write_desc, lift_ea(s), lift_const(s, size));
+    }
     lift_qst(s, lift_ea(s), lift_ld_env(s, tmp, size > 8 ? 8 : size), size > 8 ? 8 : size);
     if (size > 8) {
         lift_qst(s, ea_plus(s, 8), lift_ld_env(s, tmp + 8, 2), 2);
     }
+    IrOp *br = ir_emit(s->f, IR_BR, IR_I64);
+    br->args[0] = done;
+    /* An unmasked exception suppresses the store, but its page faults
+     * all the same (as on the host CPU). */
     lift_label(s, skip);
+    s->ea = IR_NO_TEMP;
+    lift_call2(s, &helper_probe_write_desc, lift_ea(s), lift_const(s, size));
+    lift_label(s, done);
     s->ea = IR_NO_TEMP;
     lift_call1(s, &helper_fpu_store_commit_desc, lift_const(s, flags));
     update_pointers(s, in, true);
