@@ -220,6 +220,28 @@ def log_unknown_item_fails(rx86):
 
 
 @case
+def cpu_help_lists_models_and_features(rx86):
+    status, out, err = run(rx86, ["-cpu", "help"])
+    if status != 0 or "qemu64" not in out or "sse4.1" not in out:
+        raise Failure("-cpu help must exit 0 and list the models and features"
+                      + show(["-cpu", "help"], status, out, err))
+
+
+@case
+def unknown_cpu_model_fails(rx86):
+    expect_error(rx86, ["-cpu", "pentium9"], "pentium9")
+
+
+@case
+def unimplemented_cpu_feature_warns(rx86):
+    """A feature rx86 does not run is dropped with a warning; the guest runs."""
+    args = ["-cpu", "max,+avx2", "-bios", demo_image(rx86), "-display", "none", "-serial", "none"]
+    status, out, err = run(rx86, args, timeout=60)
+    if status != 0 or "avx2" not in err:
+        raise Failure("-cpu max,+avx2 must warn about avx2 and run" + show(args, status, out, err))
+
+
+@case
 def icount_is_the_same_under_both_backends(rx86):
     """-d icount counts guest instructions; the JIT and the interpreter agree."""
     counts = []
