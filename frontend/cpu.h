@@ -272,8 +272,8 @@ typedef struct CpuState {
     bool halted;
     bool nmi_blocked; /* from NMI delivery to the next IRET (SDM Vol. 3A 6.7.1) */
     uint32_t dbg_pending; /* data/I/O breakpoint hits (DR6.B0-B3) awaiting their #DB trap */
-    /* Triple fault (or a path not implemented yet): the CPU stopped and is
-     * also halted; the accelerator resets the machine or exits. */
+    /* Triple fault: the CPU stopped and is also halted; the accelerator
+     * resets the machine, or exits with -no-reboot. */
     bool shutdown_request;
     uint32_t log_int_count; /* events logged by -d int (QEMU's counter) */
     _Atomic uint32_t interrupt_request; /* CPU_INTERRUPT_* */

@@ -105,7 +105,7 @@ void helper_single_step(CpuState *env)
 
 void cpu_shutdown(CpuState *env, const char *why)
 {
-    fprintf(stderr, "rx86: CPU stopped: %s (CS:EIP %04x:%08llx)\n", why,
+    fprintf(stderr, "rx86: the CPU shut down: %s (CS:EIP %04x:%08llx)\n", why,
             env->segs[R_CS].selector, (unsigned long long)env->rip);
     env->shutdown_request = true;
     env->halted = true;
@@ -172,83 +172,77 @@ static DeliverResult deliver_real(CpuState *env, const Event *ev)
     return DELIVER_DONE;
 }
 
-/* Read the stack for privilege level dpl from the TSS: a legacy TSS gives
- * SS:ESP (SDM Vol. 3A 7.2.1, 7.6 for the 16-bit layout), a 64-bit TSS gives
- * RSPn, or ISTn when ist != 0 (7.7). */
-static DeliverResult tss_stack(CpuState *env, unsigned dpl, unsigned ist, uint32_t ext,
-                               uint32_t *ss, uint64_t *sp)
+bool cpu_tss_stack(CpuState *env, unsigned dpl, unsigned ist, uint32_t ext, uint32_t *ss,
+                   uint64_t *sp)
 {
     unsigned kmmu = cpu_mmu_index_kernel(env);
     unsigned tr_type = env->tr.attr & SEG_ATTR_TYPE;
     uint32_t tr_err = sel_err(env->tr.selector) | ext;
     if (!(env->tr.attr & SEG_ATTR_P)) {
-        return fault(env, EXC_TS, tr_err);
+        return cpu_fault_rec(env, EXC_TS, tr_err);
     }
     uint64_t v;
     if (env->hflags & HF_LMA) {
         uint32_t off = ist ? 0x24 + 8 * (ist - 1) : 4 + 8 * dpl;
         if (off + 7 > env->tr.limit) {
-            return fault(env, EXC_TS, tr_err);
+            return cpu_fault_rec(env, EXC_TS, tr_err);
         }
         if (!cpu_ld_rec(env, env->tr.base + off, 8, kmmu, &v)) {
-            return DELIVER_FAULTED;
+            return false;
         }
         *sp = v;
         *ss = dpl;
-        return DELIVER_DONE;
+        return true;
     }
     bool tss32 = tr_type == SYS_TSS32_AVAIL || tr_type == SYS_TSS32_BUSY;
     unsigned shift = tss32 ? 3 : 2;
     uint32_t off = (dpl << shift) + (tss32 ? 4 : 2);
     uint32_t width = tss32 ? 4 : 2;
     if (off + 2 * width - 1 > env->tr.limit) {
-        return fault(env, EXC_TS, tr_err);
+        return cpu_fault_rec(env, EXC_TS, tr_err);
     }
     if (!cpu_ld_rec(env, env->tr.base + off, width, kmmu, &v)) {
-        return DELIVER_FAULTED;
+        return false;
     }
     *sp = v;
     if (!cpu_ld_rec(env, env->tr.base + off + width, 2, kmmu, &v)) {
-        return DELIVER_FAULTED;
+        return false;
     }
     *ss = (uint32_t)v;
-    return DELIVER_DONE;
+    return true;
 }
 
-/* Check and load the inner stack segment of a privilege change
- * (SDM Vol. 3A 6.12.1.1: #TS for a bad SS, #SS if not present). */
-static DeliverResult load_inner_ss(CpuState *env, uint32_t ss, unsigned cpl, uint32_t ext,
-                                   SegCache *out)
+bool cpu_load_inner_ss(CpuState *env, uint32_t ss, unsigned cpl, uint32_t ext, SegCache *out)
 {
     if ((ss & 0xfffc) == 0) {
-        return fault(env, EXC_TS, ext);
+        return cpu_fault_rec(env, EXC_TS, ext);
     }
     if ((ss & 3) != cpl) {
-        return fault(env, EXC_TS, sel_err(ss) | ext);
+        return cpu_fault_rec(env, EXC_TS, sel_err(ss) | ext);
     }
     uint64_t desc;
     int r = seg_read_desc(env, ss, &desc);
     if (r < 0) {
-        return DELIVER_FAULTED;
+        return false;
     }
     if (r > 0) {
-        return fault(env, EXC_TS, sel_err(ss) | ext);
+        return cpu_fault_rec(env, EXC_TS, sel_err(ss) | ext);
     }
     SegCache s;
     seg_cache_from_desc(&s, ss, desc);
     unsigned type = s.attr & SEG_ATTR_TYPE;
     if (!(s.attr & SEG_ATTR_S) || (type & DESC_TYPE_CODE) || !(type & DESC_TYPE_W) ||
         seg_dpl(&s) != cpl) {
-        return fault(env, EXC_TS, sel_err(ss) | ext);
+        return cpu_fault_rec(env, EXC_TS, sel_err(ss) | ext);
     }
     if (!(s.attr & SEG_ATTR_P)) {
-        return fault(env, EXC_SS, sel_err(ss) | ext);
+        return cpu_fault_rec(env, EXC_SS, sel_err(ss) | ext);
     }
     if (!seg_set_accessed(env, ss, desc)) {
-        return DELIVER_FAULTED;
+        return false;
     }
     *out = s;
-    return DELIVER_DONE;
+    return true;
 }
 
 /* Through a task gate of the IDT (SDM Vol. 3A 6.12.2): INT n checks the
@@ -362,21 +356,15 @@ static DeliverResult deliver_protected(CpuState *env, const Event *ev)
     bool switch_stack = new_cpl < cpl;
     if (switch_stack || ist) {
         uint32_t new_ss;
-        DeliverResult dr = tss_stack(env, new_cpl, ist, ext, &new_ss, &sp);
-        if (dr != DELIVER_DONE) {
-            return dr;
+        if (!cpu_tss_stack(env, new_cpl, ist, ext, &new_ss, &sp)) {
+            return DELIVER_FAULTED;
         }
         if (!lma) {
-            dr = load_inner_ss(env, new_ss, new_cpl, ext, &ss);
-            if (dr != DELIVER_DONE) {
-                return dr;
+            if (!cpu_load_inner_ss(env, new_ss, new_cpl, ext, &ss)) {
+                return DELIVER_FAULTED;
             }
         } else if (switch_stack) {
-            /* A null SS with RPL = the new CPL (6.14.4). */
-            ss.selector = (uint16_t)new_cpl;
-            ss.base = 0;
-            ss.limit = 0;
-            ss.attr = (uint16_t)(new_cpl << SEG_ATTR_DPL_SHIFT);
+            ss = seg_null_stack(new_cpl); /* 6.14.4 */
         }
     }
     unsigned size = lma ? 8 : gate32 ? 4 : 2;

@@ -89,55 +89,21 @@ static SegCache gate_target(CpuState *env, const CallGate *g, bool is_call, uint
 }
 
 /* The inner stack of a CALL to privilege level dpl: SS:ESP from the TSS,
- * with the checks of SDM Vol. 2A CALL ("MORE-PRIVILEGE"): #TS(selector) for
- * a bad SS, #SS(selector) when it is not present. In IA-32e mode SS is
- * null with RPL = dpl. */
+ * checked as for an interrupt (SDM Vol. 2A CALL "MORE-PRIVILEGE"); in
+ * IA-32e mode RSPn with a null SS. */
 static void inner_stack(CpuState *env, unsigned dpl, SegCache *ss, uint64_t *sp)
 {
-    unsigned kmmu = cpu_mmu_index_kernel(env);
-    uint32_t tr_err = sel_err(env->tr.selector);
-    if (env->hflags & HF_LMA) {
-        uint32_t off = 4 + 8 * dpl;
-        if (off + 7 > env->tr.limit) {
-            cpu_raise_exception_err(env, EXC_TS, tr_err);
-        }
-        *sp = cpu_ld(env, env->tr.base + off, 8, kmmu);
-        ss->selector = (uint16_t)dpl;
-        ss->base = 0;
-        ss->limit = 0;
-        ss->attr = (uint16_t)(dpl << SEG_ATTR_DPL_SHIFT);
-        return;
-    }
-    unsigned tr_type = env->tr.attr & SEG_ATTR_TYPE;
-    bool tss32 = tr_type == SYS_TSS32_AVAIL || tr_type == SYS_TSS32_BUSY;
-    unsigned width = tss32 ? 4 : 2;
-    uint32_t off = tss32 ? 4 + 8 * dpl : 2 + 4 * dpl;
-    if (off + 2 * width - 1 > env->tr.limit) {
-        cpu_raise_exception_err(env, EXC_TS, tr_err);
-    }
-    *sp = cpu_ld(env, env->tr.base + off, width, kmmu);
-    uint32_t sel = (uint32_t)cpu_ld(env, env->tr.base + off + width, 2, kmmu);
-    if ((sel & 0xfffc) == 0) {
-        cpu_raise_exception_err(env, EXC_TS, 0);
-    }
-    uint64_t desc;
-    int r = seg_read_desc(env, sel, &desc);
-    if (r < 0) {
+    uint32_t sel;
+    if (!cpu_tss_stack(env, dpl, 0, 0, &sel, sp)) {
         cpu_raise_recorded(env);
     }
-    if (r > 0) {
-        cpu_raise_exception_err(env, EXC_TS, sel_err(sel));
+    if (env->hflags & HF_LMA) {
+        *ss = seg_null_stack(dpl);
+        return;
     }
-    seg_cache_from_desc(ss, sel, desc);
-    unsigned type = ss->attr & SEG_ATTR_TYPE;
-    if ((sel & 3) != dpl || seg_dpl(ss) != dpl || !(ss->attr & SEG_ATTR_S) ||
-        (type & DESC_TYPE_CODE) || !(type & DESC_TYPE_W)) {
-        cpu_raise_exception_err(env, EXC_TS, sel_err(sel));
+    if (!cpu_load_inner_ss(env, sel, dpl, 0, ss)) {
+        cpu_raise_recorded(env);
     }
-    if (!(ss->attr & SEG_ATTR_P)) {
-        cpu_raise_exception_err(env, EXC_SS, sel_err(sel));
-    }
-    seg_set_accessed_or_raise(env, sel, desc);
     ss->attr |= DESC_TYPE_A;
 }
 

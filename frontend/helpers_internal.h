@@ -53,9 +53,15 @@ static inline uint32_t sel_err(uint32_t selector)
 
 /* Record an exception in env without leaving (error code optional). */
 void cpu_record_exception(CpuState *env, int vector, uint32_t error_code, bool has_error);
+/* Recording style's way to fail: record the exception, return false. */
+static inline bool cpu_fault_rec(CpuState *env, int vector, uint32_t error_code)
+{
+    cpu_record_exception(env, vector, error_code, true);
+    return false;
+}
 /* Leave for the loop with the exception env records: EIP = fault_pc. */
 __attribute__((noreturn)) void cpu_raise_recorded(CpuState *env);
-/* Triple fault or an unimplemented path: stop the CPU (shutdown_request),
+/* Triple fault: stop the CPU (shutdown_request),
  * saying why on stderr. */
 void cpu_shutdown(CpuState *env, const char *why);
 
@@ -127,6 +133,27 @@ static inline bool stack_pop(CpuState *env, StackPtr *st, unsigned size, uint64_
     st->sp = (st->sp + size) & st->mask;
     return true;
 }
+
+/* The SS cache of a null selector with RPL rpl, as 64-bit mode allows it
+ * below CPL 3 (SDM Vol. 3A 6.14.4; MOV SS, RET/IRET, inner stacks). */
+static inline SegCache seg_null_stack(unsigned rpl)
+{
+    SegCache s = {
+        .selector = (uint16_t)rpl,
+        .attr = (uint16_t)(rpl << SEG_ATTR_DPL_SHIFT),
+    };
+    return s;
+}
+
+/* The inner stack of a privilege change (excp_helper.c), recording style
+ * (false with the fault recorded): cpu_tss_stack reads SS:ESP for level
+ * dpl from the TSS (SDM Vol. 3A 7.2.1, 7.6), or RSPn/ISTn from a 64-bit
+ * TSS (7.7; *ss = dpl then); cpu_load_inner_ss checks and loads that SS
+ * for CPL cpl (6.12.1.1: #TS for a bad SS, #SS if not present). ext is the
+ * EXT bit of their error codes. */
+bool cpu_tss_stack(CpuState *env, unsigned dpl, unsigned ist, uint32_t ext, uint32_t *ss,
+                   uint64_t *sp);
+bool cpu_load_inner_ss(CpuState *env, uint32_t ss, unsigned cpl, uint32_t ext, SegCache *out);
 
 /* The stack as env has it now (SS base unless 64-bit code, SP masked). */
 static inline StackPtr stack_of_env(const CpuState *env)

@@ -117,10 +117,7 @@ static void load_ss_protected(CpuState *env, uint32_t selector, unsigned cpl, Se
     if ((selector & 0xfffc) == 0) {
         /* 64-bit mode allows a null SS below CPL 3 with RPL = CPL. */
         if ((env->hflags & HF_CS64) && cpl != 3 && (selector & 3) == cpl) {
-            out->selector = (uint16_t)selector;
-            out->base = 0;
-            out->limit = 0;
-            out->attr = (uint16_t)(cpl << SEG_ATTR_DPL_SHIFT);
+            *out = seg_null_stack(cpl);
             return;
         }
         cpu_raise_exception_err(env, EXC_GP, 0);
@@ -393,10 +390,8 @@ static SegCache check_return_ss(CpuState *env, uint32_t selector, unsigned rpl)
     SegCache s;
     if ((selector & 0xfffc) == 0) {
         if ((env->hflags & HF_CS64) && rpl != 3) {
-            s.selector = (uint16_t)selector;
-            s.base = 0;
-            s.limit = 0;
-            s.attr = (uint16_t)(rpl << SEG_ATTR_DPL_SHIFT);
+            s = seg_null_stack(rpl);
+            s.selector = (uint16_t)selector; /* as popped */
             return s;
         }
         cpu_raise_exception_err(env, EXC_GP, 0);

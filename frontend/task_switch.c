@@ -41,12 +41,6 @@ typedef struct TaskState {
     bool trap;
 } TaskState;
 
-static bool fault_rec(CpuState *env, int vector, uint32_t error_code)
-{
-    cpu_record_exception(env, vector, error_code, true);
-    return false;
-}
-
 static bool tss_is32(unsigned type)
 {
     return type & 8;
@@ -127,7 +121,7 @@ static bool set_busy(CpuState *env, uint32_t sel, bool busy)
 {
     uint64_t desc;
     if (seg_read_desc(env, sel, &desc) != 0) {
-        return fault_rec(env, EXC_TS, sel_err(sel));
+        return cpu_fault_rec(env, EXC_TS, sel_err(sel));
     }
     uint64_t la = env->gdt.base + (sel & 0xfff8) + 5;
     uint64_t access = (desc >> 40) & 0xff;
@@ -144,15 +138,15 @@ static bool load_task_ldt(CpuState *env, uint32_t sel)
     }
     uint64_t desc;
     if ((sel & 4) || seg_read_desc(env, sel, &desc) != 0) {
-        return fault_rec(env, EXC_TS, sel_err(sel));
+        return cpu_fault_rec(env, EXC_TS, sel_err(sel));
     }
     SegCache s;
     seg_cache_from_desc(&s, sel, desc);
     if ((s.attr & SEG_ATTR_S) || (s.attr & SEG_ATTR_TYPE) != SYS_LDT) {
-        return fault_rec(env, EXC_TS, sel_err(sel));
+        return cpu_fault_rec(env, EXC_TS, sel_err(sel));
     }
     if (!(s.attr & SEG_ATTR_P)) {
-        return fault_rec(env, EXC_NP, sel_err(sel));
+        return cpu_fault_rec(env, EXC_NP, sel_err(sel));
     }
     env->ldt = s;
     return true;
@@ -166,7 +160,7 @@ static bool load_task_seg(CpuState *env, int seg, uint32_t sel, unsigned cpl)
     SegCache *out = &env->segs[seg];
     if ((sel & 0xfffc) == 0) {
         if (seg == R_CS || seg == R_SS) {
-            return fault_rec(env, EXC_TS, 0);
+            return cpu_fault_rec(env, EXC_TS, 0);
         }
         *out = (SegCache){.selector = (uint16_t)sel};
         return true;
@@ -177,7 +171,7 @@ static bool load_task_seg(CpuState *env, int seg, uint32_t sel, unsigned cpl)
         return false;
     }
     if (r > 0) {
-        return fault_rec(env, EXC_TS, sel_err(sel));
+        return cpu_fault_rec(env, EXC_TS, sel_err(sel));
     }
     SegCache s;
     seg_cache_from_desc(&s, sel, desc);
@@ -196,10 +190,10 @@ static bool load_task_seg(CpuState *env, int seg, uint32_t sel, unsigned cpl)
         ok = ok && readable && (conforming || (dpl >= cpl && dpl >= rpl));
     }
     if (!ok) {
-        return fault_rec(env, EXC_TS, sel_err(sel));
+        return cpu_fault_rec(env, EXC_TS, sel_err(sel));
     }
     if (!(s.attr & SEG_ATTR_P)) {
-        return fault_rec(env, seg == R_SS ? EXC_SS : EXC_NP, sel_err(sel));
+        return cpu_fault_rec(env, seg == R_SS ? EXC_SS : EXC_NP, sel_err(sel));
     }
     if (!seg_set_accessed(env, sel, desc)) {
         return false;
@@ -246,7 +240,7 @@ static bool enter_new_task(CpuState *env, const TaskState *t, bool is32)
     }
     cpu_update_hflags(env);
     if (env->rip > env->segs[R_CS].limit) {
-        return fault_rec(env, EXC_GP, 0);
+        return cpu_fault_rec(env, EXC_GP, 0);
     }
     return true;
 }
@@ -263,13 +257,13 @@ bool cpu_task_switch(CpuState *env, uint32_t sel, uint64_t desc, TaskSource src,
 
     /* Steps 2-4: the new TSS descriptor and its limit. */
     if (!(tss.attr & SEG_ATTR_P)) {
-        return fault_rec(env, EXC_NP, sel_err(sel));
+        return cpu_fault_rec(env, EXC_NP, sel_err(sel));
     }
     if (tss.limit < (new32 ? TSS32_MIN_LIMIT : TSS16_MIN_LIMIT)) {
-        return fault_rec(env, EXC_TS, sel_err(sel));
+        return cpu_fault_rec(env, EXC_TS, sel_err(sel));
     }
     if (src == TASK_IRET ? !busy : busy) {
-        return fault_rec(env, src == TASK_IRET ? EXC_TS : EXC_GP, sel_err(sel));
+        return cpu_fault_rec(env, src == TASK_IRET ? EXC_TS : EXC_GP, sel_err(sel));
     }
     TaskState t;
     if (!read_tss(env, tss.base, new32, &t)) {
@@ -278,7 +272,7 @@ bool cpu_task_switch(CpuState *env, uint32_t sel, uint64_t desc, TaskSource src,
     unsigned old_type = env->tr.attr & SEG_ATTR_TYPE;
     bool old32 = tss_is32(old_type);
     if (env->tr.limit < (old32 ? TSS32_MIN_LIMIT : TSS16_MIN_LIMIT)) {
-        return fault_rec(env, EXC_TS, sel_err(env->tr.selector));
+        return cpu_fault_rec(env, EXC_TS, sel_err(env->tr.selector));
     }
 
     /* Steps 5-9: leave the old task. */
@@ -339,7 +333,7 @@ bool cpu_task_gate_target(CpuState *env, uint64_t gate, uint32_t *tss_sel, uint6
 {
     uint32_t sel = (gate >> 16) & 0xffff;
     if ((sel & 4) || (sel & 0xfffc) == 0) {
-        return fault_rec(env, EXC_GP, sel_err(sel));
+        return cpu_fault_rec(env, EXC_GP, sel_err(sel));
     }
     int r = seg_read_desc(env, sel, tss_desc);
     if (r < 0) {
@@ -347,10 +341,10 @@ bool cpu_task_gate_target(CpuState *env, uint64_t gate, uint32_t *tss_sel, uint6
     }
     unsigned type = (*tss_desc >> 40) & 0x1f; /* with the S bit */
     if (r > 0 || (type != SYS_TSS16_AVAIL && type != SYS_TSS32_AVAIL)) {
-        return fault_rec(env, EXC_GP, sel_err(sel));
+        return cpu_fault_rec(env, EXC_GP, sel_err(sel));
     }
     if (!((*tss_desc >> 47) & 1)) {
-        return fault_rec(env, EXC_NP, sel_err(sel));
+        return cpu_fault_rec(env, EXC_NP, sel_err(sel));
     }
     *tss_sel = sel;
     return true;

@@ -61,6 +61,8 @@ def build_command(emulator, accel, args, outdir):
     if args.port80_expect:
         cmd += ["-chardev", "file,id=post,path=" + os.path.join(outdir, "port80"),
                 "-device", "isa-debugcon,iobase=0x80,chardev=post"]
+    if args.cpu:
+        cmd += ["-cpu", args.cpu]
     if args.bios:
         cmd += ["-bios", args.bios]
     if args.kernel:
@@ -200,6 +202,7 @@ def parse_args(argv):
     p.add_argument("--append", help="-append: kernel command line")
     p.add_argument("--initrd", help="-initrd: Multiboot modules, 'file args,file2'")
     p.add_argument("--memory", default="64", help="-m value (default 64)")
+    p.add_argument("--cpu", help="-cpu MODEL[,+feature...] for both emulators")
     p.add_argument("--reboot", action="store_true",
                    help="run without -no-reboot: a triple fault or reset request resets the machine")
     p.add_argument("--cwd", help="directory to run the emulator in (relative paths)")
