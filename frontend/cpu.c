@@ -52,6 +52,7 @@ void cpu_reset(CpuState *env)
     env->mtrr_deftype = 0;
     memset(env->mtrr_fixed, 0, sizeof(env->mtrr_fixed));
     memset(env->mtrr_var, 0, sizeof(env->mtrr_var));
+    cpu_mca_reset(env);
     env->rip = 0xfff0;
     env->cc_op = CC_OP_EFLAGS;
     env->cc_src = 0;
@@ -144,8 +145,34 @@ void cpu_load_boot_state(CpuState *env, const BootState *bs)
         env->regs[R_EDX] = bs->edx;
         env->regs[R_ESP] = bs->esp;
         env->eflags &= ~(uint64_t)(EFLAGS_IF | EFLAGS_VM);
+        env->regs[R_ESI] = bs->esi;
         tlb_flush_all(&env->tlb);
         break;
+    case BOOT_LONG64:
+        /* The Linux boot protocol's 64-bit entry (Documentation/x86/
+         * boot.rst, "64-bit Boot Protocol"): long mode with paging on the
+         * loader's identity map, 4 GiB flat __BOOT_CS (0x10, 64-bit) and
+         * __BOOT_DS (0x18) in a loaded GDT, interrupts off. */
+        for (int i = 0; i < SEG_COUNT; i++) {
+            set_seg(&env->segs[i], 0x18, 0, 0xffffffffu,
+                    RESET_ATTR_DATA | SEG_ATTR_DB | SEG_ATTR_G);
+        }
+        set_seg(&env->segs[R_CS], 0x10, 0, 0xffffffffu,
+                RESET_ATTR_CODE | SEG_ATTR_L | SEG_ATTR_G);
+        env->cr[0] |= CR0_PE | CR0_PG;
+        env->cr[3] = bs->cr3;
+        env->cr[4] |= CR4_PAE;
+        env->efer |= EFER_LME | EFER_LMA;
+        env->rip = bs->rip;
+        env->regs[R_ESI] = bs->esi;
+        env->regs[R_ESP] = bs->esp;
+        env->eflags &= ~(uint64_t)(EFLAGS_IF | EFLAGS_VM);
+        tlb_flush_all(&env->tlb);
+        break;
+    }
+    if (bs->gdt_limit) {
+        env->gdt.base = bs->gdt_base;
+        env->gdt.limit = bs->gdt_limit;
     }
     cpu_update_hflags(env);
 }

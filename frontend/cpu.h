@@ -263,6 +263,12 @@ typedef struct CpuState {
     uint64_t mtrr_fixed[11]; /* 64K_00000, 16K_80000, 16K_A0000, 4K_C0000..4K_F8000 */
     uint64_t mtrr_var[8][2]; /* PHYSBASEn, PHYSMASKn */
 
+    /* Machine-check banks and AMD's SYSCFG (frontend/msr_mca.c): stored,
+     * never raised (rx86 has no hardware errors to report). */
+    uint64_t mcg_status, mcg_ctl;
+    uint64_t mc_bank[10][4]; /* MCi_CTL, MCi_STATUS, MCi_ADDR, MCi_MISC */
+    uint64_t amd_syscfg;
+
     /* ---- events ------------------------------------------------------------ */
     int exception_index;   /* -1: none; a vector to deliver */
     uint32_t error_code;

@@ -37,7 +37,7 @@ static const FeatureBit features[] = {
     {"sep", NULL, FEAT_1_EDX, 11, true},
     {"mtrr", NULL, FEAT_1_EDX, 12, true},
     {"pge", NULL, FEAT_1_EDX, 13, true},
-    {"mca", NULL, FEAT_1_EDX, 14, false},
+    {"mca", NULL, FEAT_1_EDX, 14, true},
     {"cmov", NULL, FEAT_1_EDX, 15, true},
     {"pat", NULL, FEAT_1_EDX, 16, true},
     {"pse36", NULL, FEAT_1_EDX, 17, true},

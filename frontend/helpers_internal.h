@@ -217,6 +217,15 @@ bool cpu_task_switch(CpuState *env, uint32_t sel, uint64_t desc, TaskSource src,
  * names, checked: in the GDT, an available TSS, present. Recording. */
 bool cpu_task_gate_target(CpuState *env, uint64_t gate, uint32_t *tss_sel, uint64_t *tss_desc);
 
+/* ---- machine-check and AMD MSRs (msr_mca.c) ------------------------------- */
+
+void cpu_mca_reset(CpuState *env);
+/* RDMSR/WRMSR of the machine-check MSRs the model announces (MCE and MCA)
+ * and, on AMD models, SYSCFG. Return false for an MSR that is not theirs;
+ * a bad value raises #GP. */
+bool cpu_mca_rdmsr(CpuState *env, uint32_t msr, uint64_t *value);
+bool cpu_mca_wrmsr(CpuState *env, uint32_t msr, uint64_t value);
+
 /* ---- debug registers (debug_helper.c) ------------------------------------ */
 
 /* After a write to DR0-DR3 or DR7 (old_dr7: DR7 before it): re-arm the

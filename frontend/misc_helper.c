@@ -484,6 +484,9 @@ void helper_rdmsr(CpuState *env)
         v = MTRRCAP_VALUE;
         break;
     default: {
+        if (cpu_mca_rdmsr(env, msr, &v)) {
+            break;
+        }
         uint64_t *r = mtrr_reg(env, msr);
         if (!r) {
             cpu_raise_exception_err(env, EXC_GP, 0);
@@ -605,6 +608,9 @@ void helper_wrmsr(CpuState *env)
         env->tsc_aux = v;
         break;
     default: {
+        if (cpu_mca_wrmsr(env, msr, v)) {
+            break;
+        }
         uint64_t *r = mtrr_reg(env, msr);
         if (!r || !mtrr_write_ok(msr, v)) {
             cpu_raise_exception_err(env, EXC_GP, 0); /* MTRRcap is read-only */

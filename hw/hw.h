@@ -274,6 +274,11 @@ typedef struct PcMachine {
     Pit *pit;
     uint8_t uart_irq_level[PC_MAX_UARTS]; /* COM1/COM3 and COM2/COM4 share a line */
 
+    /* The ACPI tables' home in low RAM (hw/pc_platform.c writes them; the
+     * boot loaders reserve it in the memory map), and the RSDP's address;
+     * all 0 when the board has no ACPI. */
+    uint64_t acpi_base, acpi_size, acpi_rsdp;
+
     /* Set by a device that ends the VM: -1 while running, else the status
      * the emulator exits with. Read by the vCPU loop. */
     atomic_int exit_status;

@@ -147,12 +147,30 @@ static int set_boot_state(Vm *vm, KvmState *k, char *err, size_t errlen)
         set_segment(&sr.ds, 0x18, 0, 0xffffffff, 0x3, true);
         sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
         sr.cr0 |= 1; /* PE */
+    } else if (b->mode == BOOT_LONG64) {
+        set_segment(&sr.cs, 0x10, 0, 0xffffffff, 0xb, false);
+        sr.cs.l = 1;
+        set_segment(&sr.ds, 0x18, 0, 0xffffffff, 0x3, true);
+        sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
+        sr.cr0 |= 0x80000001u; /* PG, PE */
+        sr.cr3 = b->cr3;
+        sr.cr4 |= 0x20u;       /* PAE */
+        sr.efer |= 0x500u;     /* LME, LMA */
+    }
+    if (b->gdt_limit) {
+        sr.gdt.base = b->gdt_base;
+        sr.gdt.limit = b->gdt_limit;
     }
     if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sr) < 0) {
         return kvm_fail(err, errlen, -errno, "KVM_SET_SREGS");
     }
-    struct kvm_regs r = {
-        .rip = b->eip, .rax = b->eax, .rbx = b->ebx, .rdx = b->edx, .rsp = b->esp, .rflags = 0x2};
+    struct kvm_regs r = {.rip = b->mode == BOOT_LONG64 ? b->rip : b->eip,
+                         .rax = b->eax,
+                         .rbx = b->ebx,
+                         .rdx = b->edx,
+                         .rsi = b->esi,
+                         .rsp = b->esp,
+                         .rflags = 0x2};
     if (ioctl(k->vcpu_fd, KVM_SET_REGS, &r) < 0) {
         return kvm_fail(err, errlen, -errno, "KVM_SET_REGS");
     }

@@ -4,6 +4,7 @@
  */
 #include "system/loader.h"
 
+#include "system/linux_boot.h"
 #include "system/multiboot.h"
 
 #include <errno.h>
@@ -62,12 +63,6 @@ out_fd:
     return err;
 }
 
-/* The Linux boot protocol header: "HdrS" at offset 0x202 (Documentation/x86/boot.rst). */
-static bool is_linux_bzimage(const uint8_t *img, size_t size)
-{
-    return size > 0x206 && memcmp(img + 0x202, "HdrS", 4) == 0;
-}
-
 static bool is_elf(const uint8_t *img, size_t size)
 {
     return size >= 4 && memcmp(img,
@@ -109,9 +104,8 @@ static int load_kernel(PcMachine *pc, const VmConfig *cfg, BootState *boot, char
     }
     if (multiboot_find_header(img, size) >= 0) {
         rc = multiboot_load(pc, cfg, img, size, boot, err, errlen);
-    } else if (is_linux_bzimage(img, size)) {
-        snprintf(err, errlen, "not supported yet: Linux bzImage kernels (-kernel %s)", cfg->kernel);
-        rc = -ENOTSUP;
+    } else if (linux_is_bzimage(img, size)) {
+        rc = linux_load(pc, cfg, img, size, boot, err, errlen);
     } else if (is_elf(img, size)) {
         snprintf(err, errlen,
                  "-kernel %s: an ELF file without a Multiboot header "

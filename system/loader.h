@@ -6,8 +6,8 @@
  *     0.6.96 specification, section 3.2, describes
  *   - a flat binary: loaded at 0x7C00, entered in real mode at 0000:7C00
  *     with DL = 0x80, like a boot sector but with no firmware behind it
- * Linux bzImage kernels are recognised and refused until direct Linux boot
- * exists.
+ *   - Linux bzImage kernels by the Linux x86 boot protocol (linux_boot.c),
+ *     entered at their 64-bit entry point with no firmware
  */
 #ifndef RX86_SYSTEM_LOADER_H
 #define RX86_SYSTEM_LOADER_H
@@ -22,12 +22,22 @@ typedef enum BootMode {
     BOOT_RESET_VECTOR, /* the CPU's power-on state: F000:FFF0 */
     BOOT_REAL_MODE,    /* real mode at cs:eip, other segments 0 */
     BOOT_FLAT32,       /* protected mode, flat 4 GiB code and data, no paging */
+    BOOT_LONG64,       /* 64-bit mode, paging on CR3, flat code and data */
 } BootMode;
 
+/*
+ * The CPU's state at the first guest instruction. In BOOT_FLAT32 and
+ * BOOT_LONG64 the code segment is selector 0x10 and the data segments 0x18
+ * (GRUB's and Linux's __BOOT_CS/__BOOT_DS); gdt_limit != 0 says a GDT in
+ * RAM backs them, loaded into GDTR. BOOT_LONG64 also turns on PAE paging
+ * on cr3 and EFER.LME/LMA, and starts at the 64-bit rip.
+ */
 typedef struct BootState {
     BootMode mode;
     uint16_t cs;
-    uint32_t eip, eax, ebx, edx, esp;
+    uint32_t eip, eax, ebx, edx, esp, esi;
+    uint64_t rip, cr3, gdt_base;
+    uint16_t gdt_limit;
 } BootState;
 
 /* Where a flat binary goes (nasm: org 0x7c00). */

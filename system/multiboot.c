@@ -9,6 +9,8 @@
  */
 #include "system/multiboot.h"
 
+#include "system/e820.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,8 +50,6 @@ enum {
     MBI_STRUCT_SIZE = 88,
 };
 
-#define E820_RAM 1
-#define E820_RESERVED 2
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -111,12 +111,12 @@ static int mb_fail(Loader *l, int rc, const char *fmt, ...)
 /* Copy len bytes (then zero up to memsz) at a physical address in low RAM. */
 static int place(Loader *l, uint64_t addr, const uint8_t *src, uint64_t len, uint64_t memsz)
 {
-    if (memsz < len || addr + memsz > l->pc->ram_below_4g || addr + memsz < addr) {
+    if (memsz < len || addr + memsz > e820_low_ram_end(l->pc) || addr + memsz < addr) {
         return mb_fail(l, -EINVAL,
                        "segment at 0x%llx-0x%llx lies outside the guest's %llu MiB of RAM "
                        "below 4 GiB",
                        (unsigned long long)addr, (unsigned long long)(addr + memsz),
-                       (unsigned long long)(l->pc->ram_below_4g >> 20));
+                       (unsigned long long)(e820_low_ram_end(l->pc) >> 20));
     }
     if (as_load_image(&l->pc->mem, addr, src, len) != 0) {
         return mb_fail(l, -EINVAL, "segment at 0x%llx overlaps a hole in the memory map",
@@ -309,7 +309,7 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
 
     /* The information page. */
     uint64_t info_at = (l.end + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-    if (info_at + INFO_SIZE > pc->ram_below_4g) {
+    if (info_at + INFO_SIZE > e820_low_ram_end(pc)) {
         return mb_fail(&l, -ENOMEM,
                        "no room for the Multiboot information below the top "
                        "of RAM (raise -m)");
@@ -324,7 +324,7 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
     /* mem_lower: KiB of conventional memory, up to the EBDA the map below
      * reserves; mem_upper: KiB from 1 MiB to the first hole (spec 3.3). */
     wr32(info + MBI_MEM_LOWER, 0x9fc00 / 1024);
-    wr32(info + MBI_MEM_UPPER, (uint32_t)(pc->ram_below_4g / 1024 - 1024));
+    wr32(info + MBI_MEM_UPPER, (uint32_t)(e820_low_ram_end(pc) / 1024 - 1024));
 
     if (nmods) {
         mbi_flags |= MBI_MODS;
@@ -344,13 +344,10 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
     /* The memory map: what the board really has (hw/pc.c). */
     wr32(info + MBI_MMAP_ADDR, info_addr + (uint32_t)used);
     size_t mmap_start = used;
-    mmap_entry(info, &used, 0, 0x9fc00, E820_RAM);
-    mmap_entry(info, &used, 0x9fc00, 0x400, E820_RESERVED);
-    mmap_entry(info, &used, 0xf0000, 0x10000, E820_RESERVED);
-    mmap_entry(info, &used, 0x100000, pc->ram_below_4g - 0x100000, E820_RAM);
-    mmap_entry(info, &used, 0xfffc0000, 0x40000, E820_RESERVED);
-    if (pc->ram_size > pc->ram_below_4g) {
-        mmap_entry(info, &used, 1ull << 32, pc->ram_size - pc->ram_below_4g, E820_RAM);
+    E820Entry map[E820_MAX_ENTRIES];
+    size_t nmap = e820_build(pc, map);
+    for (size_t i = 0; i < nmap; i++) {
+        mmap_entry(info, &used, map[i].base, map[i].len, map[i].type);
     }
     wr32(info + MBI_MMAP_LENGTH, (uint32_t)(used - mmap_start));
 
