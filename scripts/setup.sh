@@ -7,7 +7,7 @@ set -eu
 PACKAGES="
 gcc make cmake pkg-config nasm python3 binutils xz-utils
 libcapstone-dev libffi-dev zlib1g-dev libsdl2-dev libslirp-dev
-qemu-system-x86
+qemu-system-x86 acpica-tools
 "
 
 missing=""
