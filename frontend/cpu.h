@@ -222,6 +222,21 @@ typedef struct CpuBus {
     void (*mmio_write)(void *opaque, uint64_t paddr, uint64_t value, unsigned size);
 } CpuBus;
 
+/* How the CPU reaches its local APIC (hw/lapic.c, through the board's
+ * calls, which take the device lock). Unset (NULL hooks): no APIC, and
+ * IA32_APIC_BASE and CR8 are plain registers, IA32_TSC_DEADLINE reads 0.
+ * base_write: IA32_APIC_BASE after a WRMSR (checked); CR8 is TPR bits 7:4
+ * (SDM Vol. 3A 10.8.6.1); a TSC deadline comes with the time the TSC
+ * reaches it on the virtual clock (ns). */
+typedef struct CpuApicOps {
+    void *opaque;
+    void (*base_write)(void *opaque, uint64_t value);
+    uint8_t (*cr8_read)(void *opaque);
+    void (*cr8_write)(void *opaque, uint8_t value);
+    uint64_t (*tsc_deadline_read)(void *opaque);
+    void (*tsc_deadline_write)(void *opaque, uint64_t value, int64_t expire_ns);
+} CpuApicOps;
+
 typedef struct CpuState {
     /* ---- IR globals (frontend/translate.c registers them) ---------------- */
     uint64_t regs[16];
@@ -287,6 +302,7 @@ typedef struct CpuState {
      * INTA cycle). */
     int (*irq_ack)(void *opaque);
     void *irq_opaque;
+    CpuApicOps apic;
 
     /* ---- memory ------------------------------------------------------------ */
     Tlb tlb;

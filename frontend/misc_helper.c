@@ -3,11 +3,11 @@
  * CLI/STI, HLT, IN/OUT, CPUID, RDTSC(P), RDMSR/WRMSR, MOV to and from
  * control and debug registers, CLTS, LMSW, INVLPG, LGDT/LIDT/SGDT/SIDT.
  *
- * CPUID describes what rx86 runs, no more: the base integer ISA with TSC,
- * MSR, CX8, CMOV, PAE, PSE, PGE and, in the extended leaves, SYSCALL, NX
- * and long mode. No FPU, MMX or SSE bits yet (the x87 and SSE helpers do
- * not exist), no APIC bit until the local APIC does; so an x86-64 kernel,
- * which needs SSE2, will refuse to start until they are added.
+ * CPUID describes what rx86 runs, no more: the model's feature bits
+ * (frontend/cpu_model.c), less the APIC bit while IA32_APIC_BASE disables
+ * the local APIC (SDM Vol. 3A 10.4.3). The local APIC itself is a device
+ * (hw/lapic.c) reached through CpuState.apic: IA32_APIC_BASE, CR8 and
+ * IA32_TSC_DEADLINE are passed on to it.
  *
  * The time-stamp counter is a virtual 1 GHz clock: host CLOCK_MONOTONIC
  * nanoseconds plus a per-CPU offset (set by reset and by WRMSR to the
@@ -36,6 +36,9 @@
 #define MSR_GS_BASE 0xc0000101u
 #define MSR_KERNEL_GS_BASE 0xc0000102u
 #define MSR_TSC_AUX 0xc0000103u
+#define MSR_TSC_DEADLINE 0x6e0u
+#define APIC_BASE_EN (1ull << 11)
+#define CPUID_1_EDX_APIC (1u << 9)
 
 /* CR4 bits a guest may set: those whose feature rx86 has or which only
  * gate instructions it checks (SDM Vol. 3A 2.5). Others are reserved: #GP. */
@@ -275,6 +278,9 @@ void helper_cpuid(CpuState *env)
             c |= CPUID_1_ECX_OSXSAVE;
         }
         d = m->features[FEAT_1_EDX];
+        if (!(env->apic_base & APIC_BASE_EN)) {
+            d &= ~CPUID_1_EDX_APIC;
+        }
         break;
     case 7:
         if (sub == 0) {
@@ -302,6 +308,9 @@ void helper_cpuid(CpuState *env)
         d = m->features[FEAT_8000_0001_EDX];
         if (amd) {
             d |= m->features[FEAT_1_EDX] & CPUID_AMD_ALIASES;
+            if (!(env->apic_base & APIC_BASE_EN)) {
+                d &= ~CPUID_1_EDX_APIC;
+            }
         }
         break;
     case 0x80000002u:
@@ -423,6 +432,23 @@ static bool mtrr_write_ok(uint32_t msr, uint64_t v)
     return true;
 }
 
+/* IA32_TSC_DEADLINE: the APIC gets the value and when the TSC (the
+ * virtual clock plus tsc_offset) reaches it on that clock. */
+static void write_tsc_deadline(CpuState *env, uint64_t value)
+{
+    if (!env->apic.tsc_deadline_write) {
+        return;
+    }
+    uint64_t now_ns = virtual_clock_ns();
+    uint64_t tsc = now_ns + env->tsc_offset;
+    uint64_t ahead = value > tsc ? value - tsc : 0;
+    uint64_t expire = now_ns + ahead;
+    if (ahead > (uint64_t)INT64_MAX || expire > (uint64_t)INT64_MAX) {
+        expire = INT64_MAX; /* beyond the clock's range: never */
+    }
+    env->apic.tsc_deadline_write(env->apic.opaque, value, (int64_t)expire);
+}
+
 void helper_rdmsr(CpuState *env)
 {
     check_cpl0(env);
@@ -434,6 +460,12 @@ void helper_rdmsr(CpuState *env)
         break;
     case MSR_APIC_BASE:
         v = env->apic_base;
+        break;
+    case MSR_TSC_DEADLINE:
+        if (!cpu_model_has(&env->model, "tsc-deadline")) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        v = env->apic.tsc_deadline_read ? env->apic.tsc_deadline_read(env->apic.opaque) : 0;
         break;
     case MSR_SYSENTER_CS:
         v = env->sysenter_cs;
@@ -544,7 +576,22 @@ void helper_wrmsr(CpuState *env)
         if (v & ~(uint64_t)0xfffffff900ull) {
             cpu_raise_exception_err(env, EXC_GP, 0);
         }
-        env->apic_base = (v & ~(uint64_t)(1u << 8)) | (env->apic_base & (1u << 8));
+        v = (v & ~(uint64_t)(1u << 8)) | (env->apic_base & (1u << 8));
+        if (v != env->apic_base) {
+            env->apic_base = v;
+            if (env->apic.base_write) {
+                env->apic.base_write(env->apic.opaque, v);
+            }
+            /* The APIC's page moved or went: nothing cached may hide it. */
+            tlb_flush_all(&env->tlb);
+            exec_jmp_cache_clear(&env->exec);
+        }
+        break;
+    case MSR_TSC_DEADLINE:
+        if (!cpu_model_has(&env->model, "tsc-deadline")) {
+            cpu_raise_exception_err(env, EXC_GP, 0);
+        }
+        write_tsc_deadline(env, v);
         break;
     case MSR_SYSENTER_CS:
         env->sysenter_cs = v & 0xffff;
@@ -687,6 +734,9 @@ uint64_t helper_read_cr(CpuState *env, uint32_t reg)
     case 4:
         return env->cr[reg];
     case 8:
+        if (env->apic.cr8_read) {
+            return env->apic.cr8_read(env->apic.opaque);
+        }
         return env->cr8;
     default:
         cpu_raise_exception(env, EXC_UD);
@@ -725,7 +775,11 @@ void helper_write_cr(CpuState *env, uint32_t reg, uint64_t value)
         if (value & ~0xfull) {
             cpu_raise_exception_err(env, EXC_GP, 0);
         }
-        env->cr8 = value;
+        if (env->apic.cr8_write) {
+            env->apic.cr8_write(env->apic.opaque, (uint8_t)value);
+        } else {
+            env->cr8 = value;
+        }
         break;
     default:
         cpu_raise_exception(env, EXC_UD);

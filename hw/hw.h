@@ -273,6 +273,16 @@ typedef struct PcMachine {
     IrqLine cpu_intr;
     Pit *pit;
     uint8_t uart_irq_level[PC_MAX_UARTS]; /* COM1/COM3 and COM2/COM4 share a line */
+    /* The APICs (hw/lapic.h, hw/ioapic.h): the IOAPIC (always present, at
+     * 0xFEC00000) and the vCPU's local APIC, which the accelerator adds
+     * with its vCPU (pc_add_lapic); without one, INTR goes straight to the
+     * CPU as on a PC without APIC. The APIC bus joins them; cpu_nmi is
+     * where the local APIC's NMI goes (pc_connect_nmi). */
+    struct Ioapic *ioapic;
+    struct Lapic *lapic;
+    MemRegion *lapic_mmio; /* its register page, where IA32_APIC_BASE puts it */
+    struct ApicBus *apic_bus;
+    IrqLine cpu_nmi;
 
     /* The ACPI tables' home in low RAM (hw/pc_platform.c writes them; the
      * boot loaders reserve it in the memory map), and the RSDP's address;
@@ -326,15 +336,57 @@ void pc_connect_reset(PcMachine *pc, void (*handler)(void *opaque), void *opaque
 int pc_add_pit(PcMachine *pc, const HwClock *clock) __attribute__((warn_unused_result));
 
 /*
- * Where the PIC's INTR goes (the accelerator: set the CPU's interrupt
- * request and wake the vCPU). The current level is driven at once. The
- * handler runs with the device lock held, on any thread.
+ * Where the CPU's INTR goes (the accelerator: set the CPU's interrupt
+ * request and wake the vCPU): the local APIC's INTR once there is one,
+ * else the PIC's. The current level is driven at once. The handler runs
+ * with the device lock held, on any thread.
  */
 void pc_connect_intr(PcMachine *pc, IrqLine cpu_intr);
-/* The CPU's interrupt acknowledge: takes the device lock; the vector. */
+/* The CPU's interrupt acknowledge: takes the device lock; the vector
+ * (the local APIC's, which asks the PIC for ExtINT; the PIC's without). */
 int pc_intack(PcMachine *pc);
-/* An ISA interrupt line (0-15) into the PIC, for a device. */
+
+/*
+ * Interrupt lines for devices (each line has one driver: devices sharing
+ * one OR their levels first, as the UARTs do). Levels are the wires'
+ * (every line of this board is active high, as QEMU's "pc" tables say).
+ *   pc_isa_irq(irq)  ISA IRQ 0-15: the PIC's input and the IOAPIC pin of
+ *                    the same number, except IRQ 0 (the PIT) on pin 2 (the
+ *                    MADT's interrupt source override) and IRQ 2 (the
+ *                    cascade) on none.
+ *   pc_gsi(gsi)      a global system interrupt (ACPI): IOAPIC pin 0-23;
+ *                    GSI 1-15 are the ISA IRQs that pc_isa_irq routes
+ *                    there (GSI 2 is IRQ 0), so they reach the PIC too;
+ *                    16-23 are free for PCI. Others: an unconnected line.
+ * An MSI (SDM Vol. 3A 10.11) goes to the local APICs by pc_msi (called by
+ * a device, so with the device lock held).
+ */
 IrqLine pc_isa_irq(PcMachine *pc, unsigned irq);
+IrqLine pc_gsi(PcMachine *pc, unsigned gsi);
+void pc_msi(PcMachine *pc, uint64_t addr, uint32_t data);
+
+/*
+ * The local APIC of the vCPU (one vCPU: APIC ID 0, the bootstrap
+ * processor) on the board's clock, its page at 0xFEE00000, LINT0 fed by
+ * the PIC's INTR: the accelerator adds it with its vCPU. Returns 0,
+ * -EBUSY if there is one already, or -ENOMEM.
+ */
+int pc_add_lapic(PcMachine *pc, const HwClock *clock) __attribute__((warn_unused_result));
+/* Where the local APIC's NMI goes: a 0-1 pulse per NMI. */
+void pc_connect_nmi(PcMachine *pc, IrqLine cpu_nmi);
+/*
+ * The CPU's side of its local APIC, each taking the device lock (without
+ * a local APIC they do nothing and read 0): IA32_APIC_BASE as written (the
+ * CPU checked it; the register page moves, or goes with EN clear), CR8
+ * (TPR bits 7:4), IA32_TSC_DEADLINE (the value, and when the TSC reaches
+ * it on the board's clock).
+ */
+void pc_apic_set_base(PcMachine *pc, uint64_t value);
+uint64_t pc_apic_base(PcMachine *pc);
+uint8_t pc_apic_cr8(PcMachine *pc);
+void pc_apic_set_cr8(PcMachine *pc, uint8_t value);
+uint64_t pc_apic_tsc_deadline(PcMachine *pc);
+void pc_apic_set_tsc_deadline(PcMachine *pc, uint64_t value, int64_t expire_ns);
 
 /* Port and memory accesses from a vCPU: take the device lock, dispatch. */
 uint64_t pc_port_read(PcMachine *pc, uint16_t port, unsigned size);

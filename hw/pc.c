@@ -11,14 +11,22 @@
  *   4 GiB - N   the BIOS image, N bytes
  *   0x100000000 RAM above 4 GiB, if any
  *
- * Built in: port 0x92 (fast A20 and reset), as on every PC chipset, and the
- * two i8259 PICs with their ELCRs. The i8254 PIT needs the VM's clock and
- * is added with pc_add_pit().
+ * Built in: port 0x92 (fast A20 and reset), as on every PC chipset, the
+ * two i8259 PICs with their ELCRs, and the IOAPIC at 0xFEC00000. The i8254
+ * PIT needs the VM's clock and is added with pc_add_pit(); the vCPU's
+ * local APIC (0xFEE00000) comes with the vCPU (pc_add_lapic()).
  *
  * Interrupt wiring (ISA IRQ numbers): 0 the PIT's counter 0, 2 the slave
- * PIC, 3 COM2/COM4, 4 COM1/COM3 (two UARTs on one line are OR-ed).
+ * PIC, 3 COM2/COM4, 4 COM1/COM3 (two UARTs on one line are OR-ed). Each
+ * ISA IRQ drives the PIC's input and an IOAPIC pin, as QEMU's "pc" wires
+ * them: IRQ n to pin n, but IRQ 0 to pin 2 (the MADT's interrupt source
+ * override) and the cascade IRQ 2 to none; pins 16-23 are for PCI. The
+ * PIC's INTR goes to LINT0 of the local APIC (ExtINT), the APIC's INTR to
+ * the CPU, and the CPU's INTA to the APIC, which asks the PIC for ExtINT.
  */
 #include "hw/hw.h"
+#include "hw/ioapic.h"
+#include "hw/lapic.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -52,11 +60,60 @@ static void board_reset(void *opaque)
     }
 }
 
-/* The PIC's INTR, to whatever the accelerator connected. */
+/* The PIC's INTR: LINT0 of the local APIC, or the CPU's INTR without one. */
 static void board_intr(void *opaque, int n, int level)
 {
     PcMachine *pc = opaque;
+    if (pc->lapic) {
+        lapic_set_lint(pc->lapic, 0, level);
+    } else {
+        irq_set(&pc->cpu_intr, level);
+    }
+}
+
+/* The local APIC's INTR and NMI, to whatever the accelerator connected. */
+static void board_lapic_intr(void *opaque, int n, int level)
+{
+    PcMachine *pc = opaque;
     irq_set(&pc->cpu_intr, level);
+}
+
+static void board_lapic_nmi(void *opaque, int n, int level)
+{
+    PcMachine *pc = opaque;
+    irq_set(&pc->cpu_nmi, level);
+}
+
+/* The local APIC's INTA cycle for ExtINT goes to the PIC. */
+static int board_extint_ack(void *opaque)
+{
+    PcMachine *pc = opaque;
+    return pic_intack(pc->pic);
+}
+
+/* The APIC bus: the IOAPIC's messages to the local APICs, the local
+ * APICs' EOIs of level-triggered vectors to the IOAPIC. */
+static void board_ioapic_deliver(void *opaque, const ApicMsg *msg)
+{
+    PcMachine *pc = opaque;
+    apic_bus_deliver(pc->apic_bus, msg);
+}
+
+static void board_apic_eoi(void *opaque, uint8_t vector)
+{
+    PcMachine *pc = opaque;
+    ioapic_eoi(pc->ioapic, vector);
+}
+
+/* IRQ 0's pin unmasked: the PIT may send edges again, even if the last
+ * one still waits, masked, in the PIC (an OS moving the timer from the
+ * PIC to the IOAPIC). */
+static void board_ioapic_unmasked(void *opaque, unsigned pin)
+{
+    PcMachine *pc = opaque;
+    if (pin == 2 && pc->pit) {
+        pit_irq_accepted(pc->pit);
+    }
 }
 
 /* The PIC took IRQ 0's edge: the PIT may raise the next one. */
@@ -67,6 +124,40 @@ static void board_edge_accepted(void *opaque, int irq)
         pit_irq_accepted(pc->pit);
     }
 }
+
+/* The IOAPIC pin of ISA IRQ n, or -1 (the cascade). */
+static int isa_irq_pin(unsigned irq)
+{
+    return irq == 0 ? 2 : irq == PIC_CASCADE_IRQ ? -1 : (int)irq;
+}
+
+/* An ISA IRQ line: the PIC's input and its IOAPIC pin. An edge of IRQ 0
+ * the IOAPIC sent on is taken: the PIT may raise the next one (else only
+ * the PIC's INTA lets it, which never comes with the PIC masked). */
+static void board_isa_irq(void *opaque, int n, int level)
+{
+    PcMachine *pc = opaque;
+    pic_set_irq(pc->pic, n, level);
+    int pin = isa_irq_pin((unsigned)n);
+    if (pin >= 0 && ioapic_set_irq(pc->ioapic, (unsigned)pin, level) && n == 0 && pc->pit) {
+        pit_irq_accepted(pc->pit);
+    }
+}
+
+/* A GSI no ISA IRQ shares: the IOAPIC pin only. */
+static void board_gsi(void *opaque, int n, int level)
+{
+    PcMachine *pc = opaque;
+    ioapic_set_irq(pc->ioapic, (unsigned)n, level);
+}
+
+/* INTR as the CPU should see it now. */
+static bool cpu_intr_level(const PcMachine *pc)
+{
+    return pc->lapic ? pc->lapic->intr_level : pic_intr_level(pc->pic);
+}
+
+static void move_lapic_page(PcMachine *pc);
 
 static int add_pic(PcMachine *pc)
 {
@@ -87,9 +178,32 @@ static int add_pic(PcMachine *pc)
     return 0;
 }
 
+static int add_ioapic(PcMachine *pc)
+{
+    pc->apic_bus = calloc(1, sizeof(*pc->apic_bus));
+    pc->ioapic = malloc(sizeof(*pc->ioapic));
+    if (!pc->apic_bus || !pc->ioapic) {
+        return -ENOMEM;
+    }
+    pc->apic_bus->eoi = board_apic_eoi;
+    pc->apic_bus->eoi_opaque = pc;
+    ioapic_init(pc->ioapic, board_ioapic_deliver, pc);
+    pc->ioapic->unmasked = board_ioapic_unmasked;
+    if (!as_add_io(&pc->mem, "ioapic", IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_ops,
+                   pc->ioapic, PRIO_DEVICE)) {
+        return -ENOMEM;
+    }
+    return 0;
+}
+
 void pc_reset(PcMachine *pc)
 {
     pthread_mutex_lock(&pc->lock);
+    ioapic_reset(pc->ioapic);
+    if (pc->lapic) {
+        lapic_reset(pc->lapic);
+        move_lapic_page(pc);
+    }
     pic_reset(pc->pic);
     if (pc->pit) {
         pit_reset(pc->pit);
@@ -101,7 +215,7 @@ void pc_reset(PcMachine *pc)
         pc->uart_irq_level[i] = 0;
     }
     port92_reset(pc->port92); /* A20 back on, through cpu_a20 */
-    irq_set(&pc->cpu_intr, pic_intr_level(pc->pic));
+    irq_set(&pc->cpu_intr, cpu_intr_level(pc));
     pthread_mutex_unlock(&pc->lock);
 }
 
@@ -109,21 +223,152 @@ void pc_connect_intr(PcMachine *pc, IrqLine cpu_intr)
 {
     pthread_mutex_lock(&pc->lock);
     pc->cpu_intr = cpu_intr;
-    irq_set(&pc->cpu_intr, pic_intr_level(pc->pic));
+    irq_set(&pc->cpu_intr, cpu_intr_level(pc));
+    pthread_mutex_unlock(&pc->lock);
+}
+
+void pc_connect_nmi(PcMachine *pc, IrqLine cpu_nmi)
+{
+    pthread_mutex_lock(&pc->lock);
+    pc->cpu_nmi = cpu_nmi;
     pthread_mutex_unlock(&pc->lock);
 }
 
 int pc_intack(PcMachine *pc)
 {
     pthread_mutex_lock(&pc->lock);
-    int vector = pic_intack(pc->pic);
+    int vector = pc->lapic ? lapic_intack(pc->lapic) : pic_intack(pc->pic);
     pthread_mutex_unlock(&pc->lock);
     return vector;
 }
 
 IrqLine pc_isa_irq(PcMachine *pc, unsigned irq)
 {
-    return (IrqLine){pic_irq_handler, pc->pic, (int)(irq % PIC_IRQS)};
+    return (IrqLine){board_isa_irq, pc, (int)(irq % PIC_IRQS)};
+}
+
+IrqLine pc_gsi(PcMachine *pc, unsigned gsi)
+{
+    if (gsi >= IOAPIC_PINS) {
+        return (IrqLine){0};
+    }
+    if (gsi == 2) {
+        return pc_isa_irq(pc, 0);
+    }
+    if (gsi != 0 && gsi < PIC_IRQS) {
+        return pc_isa_irq(pc, gsi);
+    }
+    return (IrqLine){board_gsi, pc, (int)gsi};
+}
+
+void pc_msi(PcMachine *pc, uint64_t addr, uint32_t data)
+{
+    apic_bus_msi(pc->apic_bus, addr, data);
+}
+
+/* ---- the local APIC ---- */
+
+/* Its register page where IA32_APIC_BASE says, or none while the APIC is
+ * globally disabled (SDM Vol. 3A 10.4.3). */
+static void move_lapic_page(PcMachine *pc)
+{
+    MemRegion *r = pc->lapic_mmio;
+    uint64_t base = pc->lapic->base & APIC_BASE_ADDR_MASK;
+    bool on = lapic_enabled(pc->lapic);
+    /* A failure (out of memory) leaves the page where it was. */
+    if (r->base != base && as_move_region(&pc->mem, r, base) < 0) {
+        return;
+    }
+    if (r->enabled != on && as_enable_region(&pc->mem, r, on) < 0) {
+        return;
+    }
+}
+
+int pc_add_lapic(PcMachine *pc, const HwClock *clock)
+{
+    if (pc->lapic) {
+        return -EBUSY;
+    }
+    Lapic *l = malloc(sizeof(*l));
+    if (!l) {
+        return -ENOMEM;
+    }
+    int err = lapic_init(l, 0, true, clock, pc->apic_bus);
+    if (err) {
+        free(l);
+        return err;
+    }
+    MemRegion *r = as_add_io(&pc->mem, "lapic", LAPIC_DEFAULT_BASE, LAPIC_MMIO_SIZE, &lapic_ops, l,
+                             PRIO_DEVICE);
+    if (!r) {
+        pc->apic_bus->ncpus--;
+        lapic_destroy(l);
+        free(l);
+        return -ENOMEM;
+    }
+    pthread_mutex_lock(&pc->lock);
+    l->intr = (IrqLine){board_lapic_intr, pc, 0};
+    l->nmi = (IrqLine){board_lapic_nmi, pc, 0};
+    l->extint_ack = board_extint_ack;
+    l->extint_opaque = pc;
+    pc->lapic = l;
+    pc->lapic_mmio = r;
+    lapic_set_lint(l, 0, pic_intr_level(pc->pic));
+    irq_set(&pc->cpu_intr, cpu_intr_level(pc));
+    pthread_mutex_unlock(&pc->lock);
+    return 0;
+}
+
+void pc_apic_set_base(PcMachine *pc, uint64_t value)
+{
+    pthread_mutex_lock(&pc->lock);
+    if (pc->lapic) {
+        lapic_set_base(pc->lapic, value);
+        move_lapic_page(pc);
+    }
+    pthread_mutex_unlock(&pc->lock);
+}
+
+uint64_t pc_apic_base(PcMachine *pc)
+{
+    pthread_mutex_lock(&pc->lock);
+    uint64_t v = pc->lapic ? pc->lapic->base : 0;
+    pthread_mutex_unlock(&pc->lock);
+    return v;
+}
+
+uint8_t pc_apic_cr8(PcMachine *pc)
+{
+    pthread_mutex_lock(&pc->lock);
+    uint8_t v = pc->lapic ? lapic_get_cr8(pc->lapic) : 0;
+    pthread_mutex_unlock(&pc->lock);
+    return v;
+}
+
+void pc_apic_set_cr8(PcMachine *pc, uint8_t value)
+{
+    pthread_mutex_lock(&pc->lock);
+    if (pc->lapic) {
+        lapic_set_cr8(pc->lapic, value);
+    }
+    pthread_mutex_unlock(&pc->lock);
+}
+
+uint64_t pc_apic_tsc_deadline(PcMachine *pc)
+{
+    pthread_mutex_lock(&pc->lock);
+    uint64_t v = pc->lapic ? lapic_get_tsc_deadline(pc->lapic) : 0;
+    pthread_mutex_unlock(&pc->lock);
+    return v;
+}
+
+void pc_apic_set_tsc_deadline(PcMachine *pc, uint64_t value, int64_t expire_ns)
+{
+    pthread_mutex_lock(&pc->lock);
+    if (pc->lapic) {
+        lapic_set_tsc_deadline(pc->lapic, value, expire_ns);
+    }
+    pthread_mutex_unlock(&pc->lock);
 }
 
 static int add_port92(PcMachine *pc)
@@ -211,12 +456,18 @@ int pc_init(PcMachine *pc, uint64_t ram_size)
     if (!err) {
         err = add_pic(pc);
     }
+    if (!err) {
+        err = add_ioapic(pc);
+    }
     if (err) {
         goto out_ram;
     }
     return 0;
 
 out_ram:
+    free(pc->ioapic);
+    free(pc->apic_bus);
+    free(pc->pic);
     free(pc->port92);
     munmap(pc->ram, pc->ram_size);
 out_io:
@@ -245,6 +496,12 @@ void pc_destroy(PcMachine *pc)
         free(pc->pit);
     }
     free(pc->pic);
+    if (pc->lapic) {
+        lapic_destroy(pc->lapic);
+        free(pc->lapic);
+    }
+    free(pc->ioapic);
+    free(pc->apic_bus);
     if (pc->ram) {
         munmap(pc->ram, pc->ram_size);
     }
@@ -341,7 +598,7 @@ static void board_uart_irq(void *opaque, int n, int level)
             line |= pc->uart_irq_level[i];
         }
     }
-    pic_set_irq(pc->pic, pc_uart_irqs[n], line);
+    board_isa_irq(pc, pc_uart_irqs[n], line);
 }
 
 int pc_add_uart(PcMachine *pc, unsigned index, CharSink out)

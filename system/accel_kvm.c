@@ -4,11 +4,17 @@
  * RAM and ROM ranges of the board's memory map become KVM memory slots (ROM
  * read-only, so guest writes come back as MMIO exits and are dropped);
  * everything else — port I/O and MMIO — exits to the same device models TCG
- * uses. There is no in-kernel interrupt controller: the board's PIC is the
- * one TCG uses, and its INTR is injected from here (KVM_INTERRUPT) when
- * the vCPU can take it (kvm_run.ready_for_interrupt_injection), asking KVM
- * for an exit when the interrupt window opens otherwise. A HLT exits to
- * rx86, which sleeps until INTR rises.
+ * uses. There is no in-kernel interrupt controller: the board's PIC,
+ * IOAPIC and local APIC are the ones TCG uses (as QEMU's
+ * kernel-irqchip=off), the APIC's page reached by MMIO exits. Its INTR is
+ * injected from here (KVM_INTERRUPT, the vector from its INTA) when the
+ * vCPU can take it (kvm_run.ready_for_interrupt_injection), asking KVM for
+ * an exit when the interrupt window opens otherwise; its NMIs by KVM_NMI.
+ * KVM keeps CR8 and IA32_APIC_BASE without an in-kernel APIC: kvm_run
+ * carries them, synchronized with the APIC around every KVM_RUN (a lower
+ * CR8 exits with KVM_EXIT_SET_TPR). The vCPU's CPUID announces neither
+ * x2APIC nor the TSC-deadline timer, which need the in-kernel APIC. A HLT
+ * exits to rx86, which sleeps until INTR rises or an NMI comes.
  *
  * Some hosts run KVM nested without VMX/SVM (e.g. PVM): small guests work,
  * and any refusal from the kernel is reported with the ioctl that failed.
@@ -37,7 +43,9 @@ typedef struct KvmState {
     size_t run_size;
     pthread_t vcpu_thread;
     atomic_bool thread_known;
-    atomic_bool intr;     /* the PIC's INTR */
+    atomic_bool intr;     /* the local APIC's INTR */
+    atomic_bool nmi;      /* an NMI waits for KVM_NMI */
+    uint64_t apic_base;   /* IA32_APIC_BASE as last seen in kvm_run */
     pthread_mutex_t lock; /* with wake: a halted vCPU sleeps here */
     pthread_cond_t wake;
     /* The vCPU's registers as KVM created it (the power-on state), for a
@@ -98,7 +106,12 @@ static int map_memory(Vm *vm, KvmState *k, char *err, size_t errlen)
     return 0;
 }
 
-/* Give the guest what the host CPU and KVM support (CPU models: issue 6). */
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+
+/* Give the guest what the host CPU and KVM support (CPU models: issue 6),
+ * less what a userspace local APIC does not have: x2APIC and the
+ * TSC-deadline timer (KVM emulates both only in its own APIC). */
 static int set_cpuid(KvmState *k, char *err, size_t errlen)
 {
     int n = 256;
@@ -110,7 +123,15 @@ static int set_cpuid(KvmState *k, char *err, size_t errlen)
     int rc = 0;
     if (ioctl(k->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
         rc = kvm_fail(err, errlen, -errno, "KVM_GET_SUPPORTED_CPUID");
-    } else if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0) {
+        free(c);
+        return rc;
+    }
+    for (uint32_t i = 0; i < c->nent; i++) {
+        if (c->entries[i].function == 1) {
+            c->entries[i].ecx &= ~(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+        }
+    }
+    if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0) {
         rc = kvm_fail(err, errlen, -errno, "KVM_SET_CPUID2");
     }
     free(c);
@@ -177,9 +198,24 @@ static int set_boot_state(Vm *vm, KvmState *k, char *err, size_t errlen)
     return 0;
 }
 
+/* IA32_APIC_BASE as the board's local APIC has it after RESET: KVM keeps
+ * the MSR itself when it has no APIC of its own. */
+static int set_apic_base(Vm *vm, KvmState *k, char *err, size_t errlen)
+{
+    struct {
+        struct kvm_msrs hdr;
+        struct kvm_msr_entry entry;
+    } msrs = {.hdr.nmsrs = 1, .entry = {.index = 0x1b, .data = pc_apic_base(&vm->pc)}};
+    if (ioctl(k->vcpu_fd, KVM_SET_MSRS, &msrs) != 1) {
+        return kvm_fail(err, errlen, errno ? -errno : -EINVAL, "KVM_SET_MSRS (IA32_APIC_BASE)");
+    }
+    k->apic_base = msrs.entry.data;
+    return 0;
+}
+
 /* A machine reset: the board and images, then the vCPU back to its
- * power-on registers and the boot state. (MSRs other than EFER keep their
- * values: KVM has no one-call vCPU reset.) */
+ * power-on registers and the boot state. (MSRs other than EFER and
+ * IA32_APIC_BASE keep their values: KVM has no one-call vCPU reset.) */
 static int kvm_reset(Vm *vm, KvmState *k)
 {
     char err[256];
@@ -187,6 +223,9 @@ static int kvm_reset(Vm *vm, KvmState *k)
     if (!rc && (ioctl(k->vcpu_fd, KVM_SET_SREGS, &k->power_on_sregs) < 0 ||
                 ioctl(k->vcpu_fd, KVM_SET_REGS, &k->power_on_regs) < 0)) {
         rc = kvm_fail(err, sizeof(err), -errno, "setting the power-on registers");
+    }
+    if (!rc) {
+        rc = set_apic_base(vm, k, err, sizeof(err));
     }
     if (!rc) {
         rc = set_boot_state(vm, k, err, sizeof(err));
@@ -204,6 +243,7 @@ static void kvm_destroy(Vm *vm)
         return;
     }
     pc_connect_intr(&vm->pc, (IrqLine){0});
+    pc_connect_nmi(&vm->pc, (IrqLine){0});
     if (k->run) {
         munmap(k->run, k->run_size);
     }
@@ -224,18 +264,36 @@ static void kvm_destroy(Vm *vm)
 
 static void kvm_kick(Vm *vm);
 
-/* The PIC's INTR (with the device lock held, on any thread): a rising
- * one makes the vCPU leave KVM_RUN or its HLT sleep to inject it. On the
- * vCPU's own thread (an EOI that lets the next request through) there is
- * nothing to interrupt: the loop looks at INTR before it enters again. */
+static bool on_vcpu_thread(KvmState *k)
+{
+    return atomic_load(&k->thread_known) && pthread_equal(pthread_self(), k->vcpu_thread);
+}
+
+/* The local APIC's INTR (with the device lock held, on any thread): a
+ * rising one makes the vCPU leave KVM_RUN or its HLT sleep to inject it.
+ * On the vCPU's own thread (an EOI that lets the next request through)
+ * there is nothing to interrupt: the loop looks at INTR before it enters
+ * again. */
 static void intr_changed(void *opaque, int n, int level)
 {
     Vm *vm = opaque;
     KvmState *k = vm->accel_state;
     atomic_store(&k->intr, level != 0);
-    bool on_vcpu = atomic_load(&k->thread_known) && pthread_equal(pthread_self(), k->vcpu_thread);
-    if (level && !on_vcpu) {
+    if (level && !on_vcpu_thread(k)) {
         kvm_kick(vm);
+    }
+}
+
+/* The local APIC's NMI (a 0-1 pulse): injected before the next KVM_RUN. */
+static void nmi_changed(void *opaque, int n, int level)
+{
+    Vm *vm = opaque;
+    KvmState *k = vm->accel_state;
+    if (level) {
+        atomic_store(&k->nmi, true);
+        if (!on_vcpu_thread(k)) {
+            kvm_kick(vm);
+        }
     }
 }
 
@@ -307,10 +365,25 @@ static int kvm_init(Vm *vm, char *err, size_t errlen)
         rc = set_boot_state(vm, k, err, errlen);
     }
     if (!rc) {
+        /* The vCPU's local APIC, emulated here (-EBUSY: an accelerator
+         * tried before added it). */
+        HwClock clock = timer_hw_clock(&vm->timers);
+        rc = pc_add_lapic(&vm->pc, &clock);
+        if (rc == -EBUSY) {
+            rc = 0;
+        } else if (rc) {
+            kvm_fail(err, errlen, rc, "adding the local APIC");
+        }
+    }
+    if (!rc) {
+        rc = set_apic_base(vm, k, err, errlen);
+    }
+    if (!rc) {
         struct sigaction sa = {.sa_handler = kick_handler};
         sigemptyset(&sa.sa_mask);
         sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART: KVM_RUN returns EINTR */
         pc_connect_intr(&vm->pc, (IrqLine){intr_changed, vm, 0});
+        pc_connect_nmi(&vm->pc, (IrqLine){nmi_changed, vm, 0});
     }
 out:
     if (rc) {
@@ -362,11 +435,11 @@ static void report_guest_state(KvmState *k)
     }
 }
 
-/* HLT: sleep until INTR rises or the VM is asked to stop. Returns false
- * when the CPU can never wake (IF = 0). */
+/* HLT: sleep until INTR rises, an NMI comes or the VM is asked to stop.
+ * Returns false when the CPU can never wake (IF = 0, no NMI). */
 static bool wait_while_halted(Vm *vm, KvmState *k)
 {
-    if (!k->run->if_flag) {
+    if (!k->run->if_flag && !atomic_load(&k->nmi)) {
         /* Nothing can ever wake this CPU: no NMI source exists on the board.
          * TODO: wait instead once the monitor or gdb stub can intervene. */
         fprintf(stderr, "rx86: the guest halted with interrupts disabled (cli; hlt): "
@@ -374,19 +447,26 @@ static bool wait_while_halted(Vm *vm, KvmState *k)
         return false;
     }
     pthread_mutex_lock(&k->lock);
-    while (atomic_load(&vm->pc.exit_status) < 0 && !atomic_load(&k->intr)) {
+    while (atomic_load(&vm->pc.exit_status) < 0 && !atomic_load(&k->intr) &&
+           !atomic_load(&k->nmi)) {
         pthread_cond_wait(&k->wake, &k->lock);
     }
     pthread_mutex_unlock(&k->lock);
     return true;
 }
 
-/* Before KVM_RUN: inject the PIC's interrupt if the vCPU can take one now
- * (IF = 1, no interrupt shadow, none queued), and ask for an exit when it
- * can if INTR is (still) high. */
+/* Before KVM_RUN: CR8 from the APIC's TPR; a pending NMI; the APIC's
+ * interrupt if the vCPU can take one now (IF = 1, no interrupt shadow,
+ * none queued), and an exit asked for when it can if INTR is (still)
+ * high. */
 static int inject_interrupt(Vm *vm, KvmState *k)
 {
     struct kvm_run *run = k->run;
+    run->cr8 = pc_apic_cr8(&vm->pc);
+    if (atomic_exchange(&k->nmi, false) && ioctl(k->vcpu_fd, KVM_NMI) < 0) {
+        fprintf(stderr, "rx86: kvm: KVM_NMI failed: %s\n", strerror(errno));
+        return -1;
+    }
     if (atomic_load(&k->intr) && run->ready_for_interrupt_injection && run->if_flag) {
         struct kvm_interrupt irq = {.irq = (uint32_t)pc_intack(&vm->pc)};
         if (ioctl(k->vcpu_fd, KVM_INTERRUPT, &irq) < 0) {
@@ -396,6 +476,20 @@ static int inject_interrupt(Vm *vm, KvmState *k)
     }
     run->request_interrupt_window = atomic_load(&k->intr);
     return 0;
+}
+
+/* After KVM_RUN: what the guest did to CR8 and IA32_APIC_BASE, which
+ * KVM handled, to the APIC. */
+static void sync_apic(Vm *vm, KvmState *k)
+{
+    struct kvm_run *run = k->run;
+    if (run->apic_base != k->apic_base) {
+        k->apic_base = run->apic_base;
+        pc_apic_set_base(&vm->pc, run->apic_base);
+    }
+    if (run->cr8 != pc_apic_cr8(&vm->pc)) {
+        pc_apic_set_cr8(&vm->pc, (uint8_t)run->cr8);
+    }
 }
 
 static int kvm_run(Vm *vm)
@@ -416,7 +510,11 @@ static int kvm_run(Vm *vm)
             report_guest_state(k);
             return 1;
         }
-        if (ioctl(k->vcpu_fd, KVM_RUN, 0) < 0) {
+        int ran = ioctl(k->vcpu_fd, KVM_RUN, 0);
+        int run_errno = errno;
+        sync_apic(vm, k);
+        errno = run_errno;
+        if (ran < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 run->immediate_exit = 0;
                 continue;
@@ -443,6 +541,8 @@ static int kvm_run(Vm *vm)
             break;
         case KVM_EXIT_IRQ_WINDOW_OPEN:
             break; /* inject_interrupt() takes it from here */
+        case KVM_EXIT_SET_TPR:
+            break; /* CR8 went down: sync_apic() told the APIC */
         case KVM_EXIT_SHUTDOWN:
             /* A triple fault (SDM Vol. 3A 6.15, "Double Fault Exception"):
              * a machine reset, as the chipset does on a shutdown cycle. */

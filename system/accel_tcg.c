@@ -4,9 +4,11 @@
  * address spaces; the board is the same one KVM drives.
  *
  * The vCPU reaches devices through a CpuBus that takes the device lock
- * (pc_port_* / pc_mmio_*). The translation cache tells the soft MMU which
- * physical pages hold code (CodePages), so stores to them take the slow
- * path and invalidate what they overwrite.
+ * (pc_port_* / pc_mmio_*), its local APIC (added to the board with the
+ * vCPU) through the same bus (pc_apic_*: IA32_APIC_BASE, CR8, the TSC
+ * deadline). The translation cache tells the soft MMU which physical
+ * pages hold code (CodePages), so stores to them take the slow path and
+ * invalidate what they overwrite.
  */
 #include "frontend/cpu.h"
 #include "frontend/helpers.h"
@@ -80,6 +82,37 @@ static void bus_mmio_write(void *opaque, uint64_t paddr, uint64_t value, unsigne
     stop_if_exiting(vm);
 }
 
+/* The CPU's local APIC: IA32_APIC_BASE, CR8, IA32_TSC_DEADLINE. */
+static void bus_apic_base_write(void *opaque, uint64_t value)
+{
+    Vm *vm = opaque;
+    pc_apic_set_base(&vm->pc, value);
+}
+
+static uint8_t bus_apic_cr8_read(void *opaque)
+{
+    Vm *vm = opaque;
+    return pc_apic_cr8(&vm->pc);
+}
+
+static void bus_apic_cr8_write(void *opaque, uint8_t value)
+{
+    Vm *vm = opaque;
+    pc_apic_set_cr8(&vm->pc, value);
+}
+
+static uint64_t bus_apic_tsc_deadline_read(void *opaque)
+{
+    Vm *vm = opaque;
+    return pc_apic_tsc_deadline(&vm->pc);
+}
+
+static void bus_apic_tsc_deadline_write(void *opaque, uint64_t value, int64_t expire_ns)
+{
+    Vm *vm = opaque;
+    pc_apic_set_tsc_deadline(&vm->pc, value, expire_ns);
+}
+
 /* ---- translation cache callbacks ---- */
 
 static void code_page_changed(void *opaque, uint64_t paddr, bool has_code)
@@ -109,21 +142,37 @@ static void a20_changed(void *opaque, int n, int level)
     cpu_set_a20(opaque, level != 0);
 }
 
-/* The PIC's INTR: the CPU's external interrupt request (SDM Vol. 3A 6.3.1
- * "External Interrupts"). Raising it kicks the vCPU out of its blocks and
- * wakes it from HLT. Called with the device lock held, on any thread. */
+/* Raise an interrupt request: the vCPU leaves its blocks and its HLT. */
+static void raise_request(TcgState *s, uint32_t request)
+{
+    atomic_fetch_or(&s->cpu->interrupt_request, request);
+    exec_kick(&s->cpu->exec);
+    pthread_mutex_lock(&s->lock);
+    pthread_cond_broadcast(&s->wake);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* The local APIC's INTR: the CPU's external interrupt request (SDM Vol.
+ * 3A 6.3.1 "External Interrupts"). Called with the device lock held, on
+ * any thread. */
 static void intr_changed(void *opaque, int n, int level)
 {
     Vm *vm = opaque;
     TcgState *s = vm->accel_state;
     if (level) {
-        atomic_fetch_or(&s->cpu->interrupt_request, CPU_INTERRUPT_HARD);
-        exec_kick(&s->cpu->exec);
-        pthread_mutex_lock(&s->lock);
-        pthread_cond_broadcast(&s->wake);
-        pthread_mutex_unlock(&s->lock);
+        raise_request(s, CPU_INTERRUPT_HARD);
     } else {
         atomic_fetch_and(&s->cpu->interrupt_request, ~CPU_INTERRUPT_HARD);
+    }
+}
+
+/* The local APIC's NMI (a 0-1 pulse): edge-triggered, held pending until
+ * the CPU takes it (frontend/cpu_exec.c). */
+static void nmi_changed(void *opaque, int n, int level)
+{
+    Vm *vm = opaque;
+    if (level) {
+        raise_request(vm->accel_state, CPU_INTERRUPT_NMI);
     }
 }
 
@@ -212,13 +261,30 @@ static int tcg_init(Vm *vm, char *err, size_t errlen)
         .mmio_read = bus_mmio_read,
         .mmio_write = bus_mmio_write,
     };
+    /* The vCPU's local APIC, on the devices' clock. -EBUSY: an accelerator
+     * tried before this one added it, and it serves this vCPU as well. */
+    HwClock clock = timer_hw_clock(&vm->timers);
+    rc = pc_add_lapic(&vm->pc, &clock);
+    if (rc && rc != -EBUSY) {
+        snprintf(err, errlen, "cannot add the local APIC: %s", strerror(-rc));
+        goto out_fail;
+    }
     cpu_init(s->cpu, &vm->pc.mem, &s->code, &bus);
     s->cpu->opaque = vm;
     /* Both start with A20 enabled (port 0x92 and cpu_reset). */
     pc_connect_a20(&vm->pc, (IrqLine){a20_changed, s->cpu, 0});
     s->cpu->irq_ack = intr_ack;
     s->cpu->irq_opaque = vm;
+    s->cpu->apic = (CpuApicOps){
+        .opaque = vm,
+        .base_write = bus_apic_base_write,
+        .cr8_read = bus_apic_cr8_read,
+        .cr8_write = bus_apic_cr8_write,
+        .tsc_deadline_read = bus_apic_tsc_deadline_read,
+        .tsc_deadline_write = bus_apic_tsc_deadline_write,
+    };
     pc_connect_intr(&vm->pc, (IrqLine){intr_changed, vm, 0});
+    pc_connect_nmi(&vm->pc, (IrqLine){nmi_changed, vm, 0});
     rc = exec_init(&s->cpu->exec, s->cpu, &s->cache);
     if (rc) {
         snprintf(err, errlen, "cannot set up the execution loop: %s", strerror(-rc));
@@ -347,6 +413,7 @@ static void tcg_destroy(Vm *vm)
     }
     pc_connect_a20(&vm->pc, (IrqLine){0});
     pc_connect_intr(&vm->pc, (IrqLine){0});
+    pc_connect_nmi(&vm->pc, (IrqLine){0});
     if (s->cpu) {
         exec_destroy(&s->cpu->exec);
         free(s->cpu);
