@@ -1,5 +1,6 @@
 # The two commands of the README. Everything else is CMake and CTest.
-#   make run   install what is missing, build, boot the default guest
+#   make run   install what is missing, build, fetch the Linux guest
+#              (scripts/fetch-linux-guest.sh), boot it to a shell
 #   make test  install, build the normal and the sanitizer configuration,
 #              run every test in both (the sanitizer pass leaves out the
 #              tests that only run QEMU as an oracle: label "oracle")
@@ -7,7 +8,7 @@ JOBS ?= $(shell nproc)
 BUILD := build
 BUILD_SAN := build-asan
 
-.PHONY: all run test setup build build-san clean
+.PHONY: all run test setup guest build build-san clean
 
 all: build
 
@@ -22,10 +23,13 @@ build-san: setup
 	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Sanitize >/dev/null
 	@cmake --build $(BUILD_SAN) -j $(JOBS)
 
-run: build
+guest: setup
+	@sh scripts/fetch-linux-guest.sh
+
+run: build guest
 	@sh scripts/run-default-guest.sh $(BUILD)
 
-test: build build-san
+test: build build-san guest
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS) -LE oracle
 

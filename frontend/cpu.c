@@ -110,6 +110,27 @@ void cpu_reset(CpuState *env)
     cpu_update_hflags(env);
 }
 
+/* The MTRRs as SeaBIOS leaves them on QEMU (SDM Vol. 3A 11.11): default
+ * type WB with the fixed ranges on (IA32_MTRR_DEF_TYPE E, FE); the fixed
+ * ranges WB below 640 KiB, UC for the video window, WP for the ROM area;
+ * variable range 0 UC from uc_base (a power-of-two sized, aligned block
+ * ending at 4 GiB) up. */
+static void firmware_mtrrs(CpuState *env, uint64_t uc_base)
+{
+    const uint64_t wb = 0x0606060606060606ull, wp = 0x0505050505050505ull;
+    env->mtrr_deftype = 0xc06; /* E | FE | WB */
+    env->mtrr_fixed[0] = wb;   /* 64K_00000: 0-512 KiB */
+    env->mtrr_fixed[1] = wb;   /* 16K_80000: 512-640 KiB */
+    env->mtrr_fixed[2] = 0;    /* 16K_A0000: the video window, UC */
+    for (int i = 3; i < 11; i++) {
+        env->mtrr_fixed[i] = wp; /* 4K_C0000..4K_F8000: option ROMs, BIOS */
+    }
+    uint64_t size = (4ull << 30) - uc_base;
+    uint64_t phys_mask = (1ull << PAGING_MAXPHYADDR) - 1;
+    env->mtrr_var[0][0] = uc_base;                               /* type 0: UC */
+    env->mtrr_var[0][1] = (~(size - 1) & phys_mask) | (1u << 11); /* valid */
+}
+
 void cpu_load_boot_state(CpuState *env, const BootState *bs)
 {
     switch (bs->mode) {
@@ -173,6 +194,9 @@ void cpu_load_boot_state(CpuState *env, const BootState *bs)
     if (bs->gdt_limit) {
         env->gdt.base = bs->gdt_base;
         env->gdt.limit = bs->gdt_limit;
+    }
+    if (bs->mtrr_uc_base && cpu_model_has(&env->model, "mtrr")) {
+        firmware_mtrrs(env, bs->mtrr_uc_base);
     }
     cpu_update_hflags(env);
 }

@@ -282,7 +282,7 @@ typedef struct CpuState {
      * never raised (rx86 has no hardware errors to report). */
     uint64_t mcg_status, mcg_ctl;
     uint64_t mc_bank[10][4]; /* MCi_CTL, MCi_STATUS, MCi_ADDR, MCi_MISC */
-    uint64_t amd_syscfg;
+    uint64_t amd_syscfg, amd_int_pending_msg;
 
     /* ---- events ------------------------------------------------------------ */
     int exception_index;   /* -1: none; a vector to deliver */

@@ -1,7 +1,11 @@
 /*
  * The machine-check architecture's MSRs (SDM Vol. 3B 15.3, "Machine-Check
- * MSRs") and AMD's SYSCFG (AMD64 APM Vol. 2, 7.9 "Memory-Type Range
- * Registers": MSR C001_0010h).
+ * MSRs"), and two of AMD's family 0Fh MSRs that Linux reads on an AMD model
+ * such as qemu64 (family 15): SYSCFG (AMD64 APM Vol. 2, 7.9 "Memory-Type
+ * Range Registers": C001_0010h) and the Interrupt Pending Message register
+ * (BKDG for family 0Fh: C001_0055h, C1E on an interrupt message; Linux
+ * checks its C1E bits for erratum 400). rx86 has no C1E: it reads 0 and
+ * keeps what is written.
  *
  * rx86 has no hardware errors to report: the banks hold what the guest
  * writes and never log an error. They exist because a model that announces
@@ -17,6 +21,7 @@
 #define MSR_MCG_CTL 0x17bu
 #define MSR_MC0_CTL 0x400u
 #define MSR_AMD_SYSCFG 0xc0010010u
+#define MSR_AMD_INT_PENDING_MSG 0xc0010055u
 
 #define MCA_BANKS 10u
 #define MCG_CTL_P (1ull << 8)
@@ -32,6 +37,7 @@ void cpu_mca_reset(CpuState *env)
     env->mcg_ctl = 0;
     memset(env->mc_bank, 0, sizeof(env->mc_bank));
     env->amd_syscfg = 0;
+    env->amd_int_pending_msg = 0;
 }
 
 static bool has_mca(const CpuState *env)
@@ -48,6 +54,10 @@ bool cpu_mca_rdmsr(CpuState *env, uint32_t msr, uint64_t *value)
 {
     if (msr == MSR_AMD_SYSCFG && is_amd(env)) {
         *value = env->amd_syscfg;
+        return true;
+    }
+    if (msr == MSR_AMD_INT_PENDING_MSG && is_amd(env)) {
+        *value = env->amd_int_pending_msg;
         return true;
     }
     if (!has_mca(env)) {
@@ -71,6 +81,10 @@ bool cpu_mca_wrmsr(CpuState *env, uint32_t msr, uint64_t value)
 {
     if (msr == MSR_AMD_SYSCFG && is_amd(env)) {
         env->amd_syscfg = value & SYSCFG_WRITABLE;
+        return true;
+    }
+    if (msr == MSR_AMD_INT_PENDING_MSG && is_amd(env)) {
+        env->amd_int_pending_msg = value & 0xffffffffull;
         return true;
     }
     if (!has_mca(env)) {

@@ -288,6 +288,8 @@ typedef struct PcMachine {
      * boot loaders reserve it in the memory map), and the RSDP's address;
      * all 0 when the board has no ACPI. */
     uint64_t acpi_base, acpi_size, acpi_rsdp;
+    /* The chipset and platform devices (hw/pc_platform.h), once added. */
+    struct PcPlatform *platform;
 
     /* Set by a device that ends the VM: -1 while running, else the status
      * the emulator exits with. Read by the vCPU loop. */

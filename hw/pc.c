@@ -25,6 +25,7 @@
  * the CPU, and the CPU's INTA to the APIC, which asks the PIC for ExtINT.
  */
 #include "hw/hw.h"
+#include "hw/pc_platform.h"
 #include "hw/ioapic.h"
 #include "hw/lapic.h"
 
@@ -215,6 +216,7 @@ void pc_reset(PcMachine *pc)
         pc->uart_irq_level[i] = 0;
     }
     port92_reset(pc->port92); /* A20 back on, through cpu_a20 */
+    pc_platform_reset(pc);
     irq_set(&pc->cpu_intr, cpu_intr_level(pc));
     pthread_mutex_unlock(&pc->lock);
 }
@@ -481,6 +483,7 @@ out_lock:
 
 void pc_destroy(PcMachine *pc)
 {
+    pc_platform_destroy(pc);
     for (unsigned i = 0; i < PC_MAX_UARTS; i++) {
         free(pc->uarts[i]);
     }

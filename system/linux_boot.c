@@ -213,6 +213,20 @@ static void fill_e820(const PcMachine *pc, uint8_t *zp)
     }
 }
 
+/* The smallest power-of-two block ending at 4 GiB that holds everything
+ * above low RAM (one variable MTRR covers it). */
+static uint64_t mtrr_uc_base(const PcMachine *pc)
+{
+    uint64_t size = 1ull << 28;
+    while ((4ull << 30) - size > pc->ram_below_4g && size < (2ull << 30)) {
+        size <<= 1;
+    }
+    while ((4ull << 30) - size < pc->ram_below_4g) {
+        size >>= 1;
+    }
+    return (4ull << 30) - size;
+}
+
 int linux_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_t size,
                BootState *boot, char *err, size_t errlen)
 {
@@ -290,6 +304,7 @@ int linux_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_t si
         .cr3 = LINUX_PAGE_TABLES_ADDR,
         .gdt_base = LINUX_GDT_ADDR,
         .gdt_limit = 31,
+        .mtrr_uc_base = mtrr_uc_base(pc),
     };
     return 0;
 }

@@ -38,6 +38,12 @@ typedef struct BootState {
     uint32_t eip, eax, ebx, edx, esp, esi;
     uint64_t rip, cr3, gdt_base;
     uint16_t gdt_limit;
+    /* Non-zero: set the MTRRs as firmware would (SeaBIOS on QEMU): enabled
+     * with write-back by default, the legacy video window 0xA0000-0xBFFFF
+     * uncacheable, the BIOS area write-protected, and [mtrr_uc_base,
+     * 4 GiB) uncacheable (the PCI hole and the APICs, HPET, ROM). A kernel
+     * finding them off turns PAT off too. */
+    uint64_t mtrr_uc_base;
 } BootState;
 
 /* Where a flat binary goes (nasm: org 0x7c00). */

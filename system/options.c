@@ -926,9 +926,11 @@ static const OptionDef options[] = {
      "firmware image (a multiple of 64 KiB) mapped below 4 GiB, its last 128 KiB also below 1 MiB",
      NULL, offsetof(VmConfig, bios)},
     {"kernel", "FILE", opt_string,
-     "boot FILE directly: a Multiboot v1 kernel, or a flat binary run in real mode at 0000:7C00",
+     "boot FILE directly, with no firmware: a Linux bzImage, a Multiboot v1 kernel, or a flat "
+     "binary run in real mode at 0000:7C00",
      NULL, offsetof(VmConfig, kernel)},
-    {"initrd", "FILES", opt_string, "Multiboot modules: \"file1 args,file2 args\"", NULL,
+    {"initrd", "FILES", opt_string,
+     "Linux: the initial ramdisk; Multiboot: modules \"file1 args,file2 args\"", NULL,
      offsetof(VmConfig, initrd)},
     {"append", "CMDLINE", opt_string, "kernel command line", NULL, offsetof(VmConfig, append)},
     {"boot", "ORDER", opt_later, "boot device order", "firmware boot from disks", 0},

@@ -5,6 +5,9 @@
  */
 #include "system/vm.h"
 
+#include "hw/pc_platform.h"
+#include "system/fw_cfg_boot.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -73,11 +76,35 @@ bool vm_reset_stops(Vm *vm, const char *cause)
     return false;
 }
 
+/* ACPI S5: the guest powered the machine off (QEMU exits with 0 too). */
+static void acpi_power_off(void *opaque)
+{
+    vm_request_exit(opaque, 0);
+}
+
+/*
+ * The boot images, and with -kernel the firmware's part rx86 plays in
+ * direct boot (ACPI tables, chipset setup; hw/pc_platform.h).
+ */
+static int load_images(Vm *vm, char *err, size_t errlen)
+{
+    const VmConfig *cfg = vm->cfg;
+    if (cfg->kernel) {
+        int rc = pc_platform_firmware_setup(&vm->pc);
+        if (rc) {
+            snprintf(err, errlen, "cannot write the ACPI tables and set up the chipset: %s",
+                     strerror(-rc));
+            return rc;
+        }
+    }
+    return loader_load(&vm->pc, cfg, &vm->boot, err, errlen);
+}
+
 int vm_reset_machine(Vm *vm, char *err, size_t errlen)
 {
     atomic_store(&vm->reset_requested, false);
     pc_reset(&vm->pc);
-    return loader_load(&vm->pc, vm->cfg, &vm->boot, err, errlen);
+    return load_images(vm, err, errlen);
 }
 
 static int add_devices(Vm *vm, char *err, size_t errlen)
@@ -175,6 +202,20 @@ int vm_create(Vm *vm, const VmConfig *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "cannot add the PIT: %s", strerror(-rc));
         return rc;
     }
+    PcPlatformConfig platform = {.cpus = cfg->smp,
+                                 .wall_ns = timer_clock_ns(TIMER_CLOCK_REALTIME),
+                                 .power_off = acpi_power_off,
+                                 .power_off_opaque = vm};
+    for (size_t i = 0; i < cfg->nserials; i++) {
+        if (cfg->serial[i][0]) {
+            platform.uart_mask |= (uint8_t)(1u << i);
+        }
+    }
+    rc = pc_add_platform(&vm->pc, &clock, &platform);
+    if (rc) {
+        snprintf(err, errlen, "cannot add the platform devices: %s", strerror(-rc));
+        return rc;
+    }
     /* Files first, so a typo fails before sockets wait for clients. */
     if (cfg->bios) {
         rc = load_bios(vm, err, errlen);
@@ -182,7 +223,11 @@ int vm_create(Vm *vm, const VmConfig *cfg, char *err, size_t errlen)
             return rc;
         }
     }
-    rc = loader_load(&vm->pc, cfg, &vm->boot, err, errlen);
+    rc = load_images(vm, err, errlen);
+    if (rc) {
+        return rc;
+    }
+    rc = fw_cfg_add_boot_items(pc_platform_fw_cfg(&vm->pc), &vm->pc, cfg, err, errlen);
     if (rc) {
         return rc;
     }

@@ -94,6 +94,8 @@ static void test_64bit_entry(void)
     CHECK_EQ(boot.cr3, LINUX_PAGE_TABLES_ADDR);
     CHECK_EQ(boot.gdt_base, LINUX_GDT_ADDR);
     CHECK_EQ(boot.gdt_limit, 31);
+    /* The MTRRs: UC from 2 GiB (one variable range over the PCI hole). */
+    CHECK_EQ(boot.mtrr_uc_base, 0x80000000u);
 
     /* The protected-mode kernel at 1 MiB. */
     CHECK_EQ(ld(&pc, 0x100000, 1), 0x40);
