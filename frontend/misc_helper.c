@@ -323,6 +323,24 @@ void helper_cpuid(CpuState *env)
         d = str4(p + 12);
         break;
     }
+    case 0x80000005u:
+        /* L1 TLBs and caches, as QEMU reports them (AMD APM Vol. 3, E.4.4):
+         * 2 MiB pages: 255 entries each, direct mapped; 4 KiB pages
+         * likewise; 64 KiB 2-way L1 data and instruction caches with
+         * 64-byte lines. rx86 models no cache: these only describe. */
+        a = 0x01ff01ffu;
+        b = 0x01ff01ffu;
+        c = 0x40020140u;
+        d = 0x40020140u;
+        break;
+    case 0x80000006u:
+        /* L2 TLB: 512 4-KiB entries, 4-way, for data and instructions (no
+         * 2 MiB entries: software falls back to the L1 counts); a 512 KiB
+         * L2 and a 16 MiB L3 cache, 16-way, 64-byte lines (E.4.5). */
+        b = 0x42004200u;
+        c = 0x02008140u;
+        d = 0x00808140u;
+        break;
     case 0x80000008u:
         a = 48u << 8 | PAGING_MAXPHYADDR; /* linear and physical address widths */
         break;

@@ -6,7 +6,8 @@
 ;  1. The vendor string (AuthenticAMD for both), that the largest basic leaf is at
 ;     least 7 and the largest extended one at least 80000008h, CLFLUSH line size
 ;     and initial APIC ID (leaf 1 EBX), the linear-address width (80000008h: 48)
-;     and that the physical one is at least 36 bits.
+;     and that the physical one is at least 36 bits; the cache and TLB descriptors
+;     of 80000005h and 80000006h, which QEMU's TCG models report as constants.
 ;  2. The feature bits rx86 claims today, which qemu64 has too: leaf 1 EDX PSE, TSC,
 ;     MSR, PAE, CX8, PGE, CMOV; leaf 80000001h EDX SYSCALL, NX, LM.
 ;  3. AMD's aliases: the bits of 80000001h EDX that mirror leaf 1 EDX (AMD APM
@@ -88,6 +89,22 @@ test_main:
     setae al
     movzx eax, al
     FIELD " physical bits >= 36: ", eax, 1
+    NL
+    ; The L1 and L2 cache and TLB descriptors (AMD APM Vol. 3, E.4.4-E.4.5):
+    ; kernels size their TLB flushes by them.
+    mov eax, 0x80000005
+    cpuid
+    FIELD "80000005 tlb/l1: ", eax, 8
+    FIELD " ", ebx, 8
+    FIELD " ", ecx, 8
+    FIELD " ", edx, 8
+    NL
+    mov eax, 0x80000006
+    cpuid
+    FIELD "80000006 l2: ", eax, 8
+    FIELD " ", ebx, 8
+    FIELD " ", ecx, 8
+    FIELD " ", edx, 8
     NL
 
     ; -- 2. the bits rx86 claims ------------------------------------------------------------
