@@ -134,6 +134,7 @@ void lift_string(DisasContext *s, const X86Insn *in)
         s->cc_op = CC_OP_DYNAMIC;
     }
     if (rep == STR_REP_NONE) {
+        s->end_next = op == STR_OP_OUTS; /* as OUT (lift_in_out) */
         return;
     }
     IrLabel finished = ir_label_new(s->f);

@@ -333,6 +333,10 @@ void lift_in_out(DisasContext *s, const X86Insn *in)
         lift_reg_write(s, data->reg, v);
     } else {
         lift_call3(s, &helper_out_desc, port, lift_reg_read(s, data->reg), size);
+        /* A device may remap memory or DMA over code (PAM, fw_cfg): the
+         * next instruction is fetched anew (the board drops the stale
+         * translations while the OUT runs). */
+        s->end_next = true;
     }
 }
 

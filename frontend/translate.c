@@ -980,6 +980,7 @@ int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_
         s->nseg_addrs = 0;
         s->ended = false;
         s->end_loop = false;
+        s->end_next = false;
 
         IrOp *start = ir_emit(f, IR_INSN_START, IR_I64);
         start->args[0] = eip;
@@ -1009,7 +1010,7 @@ int guest_translate(void *opaque, IrFunc *f, TranslationBlock *tb, unsigned max_
             lift_exit_to(s, eip);
             break;
         }
-        if (icount >= max) {
+        if (s->end_next || icount >= max) {
             lift_goto_eip(s, 0, eip);
             break;
         }

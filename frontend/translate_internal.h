@@ -93,6 +93,9 @@ typedef struct DisasContext {
     /* set by a lifter: the TB ends after this instruction */
     bool ended;    /* the instruction emitted its own exit */
     bool end_loop; /* write rip = next_eip and EXIT_TB NOCHAIN (mode may have changed) */
+    /* end the TB with a chainable jump to the next instruction: a device
+     * may have changed the memory or code behind it (OUT, OUTS) */
+    bool end_next;
 
     /* Linear addresses lift_seg_linear made in this instruction, with their
      * segment and offset, so lift_qld/lift_qst can emit the segment checks

@@ -238,6 +238,19 @@ extern const MemOps pit_port61_ops; /* 0x61; opaque is the Pit */
 
 /* ---- the board ---- */
 
+/*
+ * Changes to guest memory the CPU cannot see by itself, for the accelerator
+ * (tcg: its TLB and translated code). Called with the device lock held,
+ * from the thread of the access that caused them (a vCPU's).
+ *   ram_written  a device wrote guest RAM [base, base + len) (DMA)
+ *   map_changed  what answers at [base, base + len) changed (PAM, BARs)
+ */
+typedef struct PcMemoryListener {
+    void (*ram_written)(void *opaque, uint64_t base, uint64_t len);
+    void (*map_changed)(void *opaque, uint64_t base, uint64_t len);
+    void *opaque;
+} PcMemoryListener;
+
 #define PC_MAX_UARTS 4
 #define PC_MAX_SIMPLE_DEVICES 16
 #define PC_BIOS_ALIAS_SIZE (128 * 1024) /* the top of the BIOS seen below 1 MiB */
@@ -252,6 +265,7 @@ typedef struct PcMachine {
     uint64_t ram_below_4g;
     uint8_t *bios;
     size_t bios_size;
+    uint8_t *option_rom; /* 0xC0000-0xDFFFF as the PCI side answers: zeros */
 
     Uart *uarts[PC_MAX_UARTS];
     DebugCon *debugcons[PC_MAX_SIMPLE_DEVICES];
@@ -266,6 +280,9 @@ typedef struct PcMachine {
     IrqLine cpu_a20;
     void (*reset_handler)(void *opaque);
     void *reset_opaque;
+
+    /* Who hears that memory changed under the CPU (pc_connect_memory). */
+    PcMemoryListener memory_listener;
 
     /* The interrupt controllers (always present) and where INTR goes: the
      * accelerator connects it (pc_connect_intr). The PIT, once added. */
@@ -330,6 +347,11 @@ int pc_add_debug_exit(PcMachine *pc, uint16_t port, uint16_t size)
  */
 void pc_connect_a20(PcMachine *pc, IrqLine cpu_a20);
 void pc_connect_reset(PcMachine *pc, void (*handler)(void *opaque), void *opaque);
+/* Who hears about memory changes (see PcMemoryListener), and the devices'
+ * side: tell it (each does nothing while unconnected). */
+void pc_connect_memory(PcMachine *pc, const PcMemoryListener *listener);
+void pc_ram_written(PcMachine *pc, uint64_t base, uint64_t len);
+void pc_map_changed(PcMachine *pc, uint64_t base, uint64_t len);
 
 /*
  * The i8254 PIT on the board's clock, counter 0 driving IRQ 0, with port

@@ -145,6 +145,16 @@ static int add_segment(I440fx *h, unsigned i, uint64_t base, uint64_t size)
     return 0;
 }
 
+bool i440fx_is_write_only_dram(const I440fx *h, const MemRegion *region)
+{
+    for (unsigned i = 0; i < I440FX_PAM_SEGMENTS; i++) {
+        if (h->pam[i].write_only == region) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int i440fx_init(I440fx *h, PciBus *bus, const I440fxConfig *cfg)
 {
     memset(h, 0, sizeof(*h));

@@ -96,5 +96,8 @@ int i440fx_init(I440fx *h, PciBus *bus, const I440fxConfig *cfg)
 /* The PAM mode (I440FX_PAM_RE | I440FX_PAM_WE) of segment i, 0 being
  * 0xF0000-0xFFFFF and 1-12 the 16 KiB segments from 0xC0000 up. */
 unsigned i440fx_pam_mode(const I440fx *h, unsigned segment);
+/* Whether region is one of h's write-only PAM segments: its writes go to
+ * DRAM (a device's DMA as well as the CPU's). */
+bool i440fx_is_write_only_dram(const I440fx *h, const MemRegion *region);
 
 #endif

@@ -6,6 +6,7 @@
  * Memory map (as on a PC with an i440FX chipset, and as QEMU's "pc"):
  *   0x00000000  low RAM (the legacy VGA window 0xA0000-0xBFFFF unclaimed
  *               until a VGA exists: reads return all ones)
+ *   0x000C0000  the option ROM space: read-only zeros (QEMU's pc.rom)
  *   0x000E0000  the last 128 KiB of the BIOS (read-only alias)
  *   ...         RAM up to ram_below_4g
  *   4 GiB - N   the BIOS image, N bytes
@@ -37,6 +38,7 @@
 #define GIB (1024ull * 1024 * 1024)
 #define LEGACY_VGA_BASE 0xa0000
 #define LEGACY_VGA_END 0xc0000
+#define OPTION_ROM_END 0xe0000
 #define BIOS_MAX_SIZE (16u * 1024 * 1024)
 
 /* Region priorities: ROM aliases cover RAM. */
@@ -399,6 +401,25 @@ void pc_connect_reset(PcMachine *pc, void (*handler)(void *opaque), void *opaque
     pc->reset_opaque = opaque;
 }
 
+void pc_connect_memory(PcMachine *pc, const PcMemoryListener *listener)
+{
+    pc->memory_listener = *listener;
+}
+
+void pc_ram_written(PcMachine *pc, uint64_t base, uint64_t len)
+{
+    if (pc->memory_listener.ram_written) {
+        pc->memory_listener.ram_written(pc->memory_listener.opaque, base, len);
+    }
+}
+
+void pc_map_changed(PcMachine *pc, uint64_t base, uint64_t len)
+{
+    if (pc->memory_listener.map_changed) {
+        pc->memory_listener.map_changed(pc->memory_listener.opaque, base, len);
+    }
+}
+
 int pc_init(PcMachine *pc, uint64_t ram_size)
 {
     int err;
@@ -449,6 +470,21 @@ int pc_init(PcMachine *pc, uint64_t ram_size)
                         pc->ram + LEGACY_VGA_END, PRIO_RAM)) {
             goto out_ram;
         }
+        /* The option ROM space 0xC0000-0xDFFFF answers from the PCI side
+         * (the i440FX's PAM registers can put DRAM there): read-only
+         * zeros, QEMU's "pc.rom", until a VGA or option ROM exists. */
+        if (low > OPTION_ROM_END) {
+            /* Page aligned: KVM maps it as a memory slot. */
+            pc->option_rom = aligned_alloc(4096, OPTION_ROM_END - LEGACY_VGA_END);
+            if (pc->option_rom) {
+                memset(pc->option_rom, 0, OPTION_ROM_END - LEGACY_VGA_END);
+            }
+            if (!pc->option_rom ||
+                !as_add_rom(&pc->mem, "option-rom", LEGACY_VGA_END,
+                            OPTION_ROM_END - LEGACY_VGA_END, pc->option_rom, PRIO_ROM)) {
+                goto out_ram;
+            }
+        }
     }
     if (ram_size > low &&
         !as_add_ram(&pc->mem, "ram-high", 4 * GIB, ram_size - low, pc->ram + low, PRIO_RAM)) {
@@ -467,6 +503,7 @@ int pc_init(PcMachine *pc, uint64_t ram_size)
     return 0;
 
 out_ram:
+    free(pc->option_rom);
     free(pc->ioapic);
     free(pc->apic_bus);
     free(pc->pic);
@@ -511,6 +548,7 @@ void pc_destroy(PcMachine *pc)
     if (pc->bios) {
         munmap(pc->bios, pc->bios_size);
     }
+    free(pc->option_rom);
     as_destroy(&pc->io);
     as_destroy(&pc->mem);
     pthread_mutex_destroy(&pc->lock);

@@ -97,12 +97,14 @@ static uint64_t pci_side_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
-/* fw_cfg DMA: guest RAM only (not ROM, not devices). */
-static bool ram_range(PcMachine *pc, uint64_t addr, size_t len)
+/* fw_cfg DMA: guest RAM only (not ROM, not devices); writes also reach
+ * the DRAM behind a write-only PAM segment, as the CPU's do. */
+static bool dma_range(PcMachine *pc, uint64_t addr, size_t len, bool write)
 {
     while (len) {
         const FlatRange *r = as_lookup(&pc->mem, addr);
-        if (!r || r->region->kind != MEM_RAM) {
+        if (!r || (r->region->kind != MEM_RAM &&
+                   !(write && i440fx_is_write_only_dram(&pc->platform->i440fx, r->region)))) {
             return false;
         }
         uint64_t n = r->end - addr;
@@ -118,7 +120,7 @@ static bool ram_range(PcMachine *pc, uint64_t addr, size_t len)
 static bool dma_read(void *opaque, uint64_t addr, void *buf, size_t len)
 {
     PcMachine *pc = opaque;
-    if (!ram_range(pc, addr, len)) {
+    if (!dma_range(pc, addr, len, false)) {
         return false;
     }
     as_read(&pc->mem, addr, buf, len);
@@ -128,11 +130,18 @@ static bool dma_read(void *opaque, uint64_t addr, void *buf, size_t len)
 static bool dma_write(void *opaque, uint64_t addr, const void *buf, size_t len)
 {
     PcMachine *pc = opaque;
-    if (!ram_range(pc, addr, len)) {
+    if (!dma_range(pc, addr, len, true)) {
         return false;
     }
     as_write(&pc->mem, addr, buf, len);
+    pc_ram_written(pc, addr, len);
     return true;
+}
+
+/* PAM and BAR changes remap memory the CPU may have cached. */
+static void memory_changed(void *opaque, uint64_t base, uint64_t size)
+{
+    pc_map_changed(opaque, base, size);
 }
 
 /* ---- the devices ---------------------------------------------------------- */
@@ -187,6 +196,7 @@ static int add_chipset(PcMachine *pc, PcPlatform *p, const HwClock *clock)
 {
     pci_bus_init(&p->pci, &pc->mem, &pc->io, PRIO_DEVICE);
     pci_bus_connect_reset(&p->pci, request_reset, pc);
+    pci_bus_connect_memory_changed(&p->pci, memory_changed, pc);
     pci_bus_connect_irq(&p->pci, piix3_pci_irq, &p->piix3);
     if (!as_add_io(&pc->io, "pci-config-address", 0xcf8, 4, &pci_config_address_ops, &p->pci,
                    PRIO_DEVICE) ||

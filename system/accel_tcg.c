@@ -113,6 +113,44 @@ static void bus_apic_tsc_deadline_write(void *opaque, uint64_t value, int64_t ex
     pc_apic_set_tsc_deadline(&vm->pc, value, expire_ns);
 }
 
+/* ---- memory changed by devices (hw/hw.h PcMemoryListener) ---- */
+
+/* Translated code from [base, base + len) is stale. The caller is the
+ * vCPU thread, in a device access of the running instruction: if that
+ * instruction's own block is hit, the rest of the block still runs from
+ * the old translation (a device writing over the code that drives it). */
+static void drop_code(TcgState *s, uint64_t base, uint64_t len)
+{
+    TbCache *c = &s->cache;
+    bool hit = false;
+    pthread_mutex_lock(&c->lock);
+    tb_invalidate_phys_range(c, base, base + len, UINT64_MAX, &hit);
+    pthread_mutex_unlock(&c->lock);
+    exec_jmp_cache_clear(&s->cpu->exec);
+}
+
+/* DMA into RAM (fw_cfg). */
+static void ram_written(void *opaque, uint64_t base, uint64_t len)
+{
+    TcgState *s = opaque;
+    for (uint64_t p = base & ~0xfffull; p < base + len; p += 0x1000) {
+        if (tb_page_has_code(&s->cache, p)) {
+            drop_code(s, base, len);
+            return;
+        }
+    }
+}
+
+/* The map changed (PAM shadowing, a BAR moved): the TLB's host pointers
+ * and the code translated from those addresses are stale. One vCPU: its
+ * TLB is ours to touch. TODO: queue it for other vCPUs. */
+static void map_changed(void *opaque, uint64_t base, uint64_t len)
+{
+    TcgState *s = opaque;
+    drop_code(s, base, len);
+    tlb_flush_all(&s->cpu->tlb);
+}
+
 /* ---- translation cache callbacks ---- */
 
 static void code_page_changed(void *opaque, uint64_t paddr, bool has_code)
@@ -273,6 +311,7 @@ static int tcg_init(Vm *vm, char *err, size_t errlen)
     s->cpu->opaque = vm;
     /* Both start with A20 enabled (port 0x92 and cpu_reset). */
     pc_connect_a20(&vm->pc, (IrqLine){a20_changed, s->cpu, 0});
+    pc_connect_memory(&vm->pc, &(PcMemoryListener){ram_written, map_changed, s});
     s->cpu->irq_ack = intr_ack;
     s->cpu->irq_opaque = vm;
     s->cpu->apic = (CpuApicOps){
@@ -414,6 +453,7 @@ static void tcg_destroy(Vm *vm)
     pc_connect_a20(&vm->pc, (IrqLine){0});
     pc_connect_intr(&vm->pc, (IrqLine){0});
     pc_connect_nmi(&vm->pc, (IrqLine){0});
+    pc_connect_memory(&vm->pc, &(PcMemoryListener){0});
     if (s->cpu) {
         exec_destroy(&s->cpu->exec);
         free(s->cpu);
