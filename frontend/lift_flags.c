@@ -119,6 +119,57 @@ static IrTemp sub_first(DisasContext *s, unsigned size)
     return lift_trunc(s, lift_op2(s, IR_ADD, G_CC_DST, G_CC_SRC), size);
 }
 
+/* PF of a value's low byte (SDM Vol. 1 3.4.3.1: set when it holds an even
+ * number of ones): fold the byte onto its lowest bit. */
+static IrTemp parity_flag(DisasContext *s, IrTemp v)
+{
+    IrTemp p = lift_op2i(s, IR_AND, v, 0xff);
+    p = lift_op2(s, IR_XOR, p, lift_op2i(s, IR_SHR, p, 4));
+    p = lift_op2(s, IR_XOR, p, lift_op2i(s, IR_SHR, p, 2));
+    p = lift_op2(s, IR_XOR, p, lift_op2i(s, IR_SHR, p, 1));
+    p = lift_op2i(s, IR_XOR, lift_op2i(s, IR_AND, p, 1), 1);
+    return lift_op2i(s, IR_SHL, p, 2);
+}
+
+IrTemp lift_eflags_szap(DisasContext *s)
+{
+    int op = s->cc_op;
+    int cls = cc_class(op);
+    if (cls != CLS_LOGIC && cls != CLS_ADD && cls != CLS_SUB && cls != CLS_INC &&
+        cls != CLS_DEC) {
+        return lift_eflags(s);
+    }
+    unsigned size = cc_size(op);
+    IrTemp r = lift_trunc(s, G_CC_DST, size);
+    IrTemp zf = lift_op2i(s, IR_SHL, lift_setcond(s, IR_COND_EQ, r, lift_const(s, 0)), 6);
+    IrTemp sf = lift_op2i(s, IR_SHL, lift_extract(s, r, size * 8 - 1, 1, false), 7);
+    IrTemp f = lift_op2(s, IR_OR, lift_op2(s, IR_OR, zf, sf), parity_flag(s, r));
+    IrTemp af;
+    switch (cls) {
+    case CLS_LOGIC:
+        return f; /* AF 0, as compute_all leaves it */
+    case CLS_INC:
+    case CLS_DEC: {
+        /* A carry out of (borrow into) bit 3: the low nibble wrapped. */
+        IrTemp nib = lift_op2i(s, IR_AND, r, 0xf);
+        IrTemp wrapped = lift_setcond(s, IR_COND_EQ, nib, lift_const(s, cls == CLS_INC ? 0 : 0xf));
+        af = lift_op2i(s, IR_SHL, wrapped, 4);
+        break;
+    }
+    default: {
+        /* AF = bit 4 of first ^ second ^ result, first being the result
+         * minus the second operand (ADD) or plus it (SUB). */
+        IrTemp src = lift_trunc(s, G_CC_SRC, size);
+        IrTemp first = cls == CLS_SUB ? sub_first(s, size)
+                                      : lift_trunc(s, lift_op2(s, IR_SUB, r, src), size);
+        IrTemp x = lift_op2(s, IR_XOR, lift_op2(s, IR_XOR, r, src), first);
+        af = lift_op2i(s, IR_AND, x, EFLAGS_AF);
+        break;
+    }
+    }
+    return lift_op2(s, IR_OR, f, af);
+}
+
 /* CF as 0/1 (INC/DEC, ADC/SBB, SALC): inline for every known cc op, the
  * helper only for CC_OP_DYNAMIC. */
 IrTemp lift_cf(DisasContext *s)

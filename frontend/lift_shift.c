@@ -139,7 +139,9 @@ void lift_rotate(DisasContext *s, const X86Insn *in)
         IrTemp lo = lift_op2(s, left ? IR_SHR : IR_SHL, a, back);
         r = lift_trunc(s, lift_op2(s, IR_OR, hi, lo), size);
     }
-    IrTemp e = lift_eflags(s);
+    /* A count of 0 leaves every flag (all of them needed); otherwise CF
+     * and OF are replaced and the rest carried over. */
+    IrTemp e = cnt == IR_NO_TEMP ? lift_eflags_szap(s) : lift_eflags(s);
     lift_store_op(s, 0, r);
 
     IrTemp msb = lift_extract(s, r, bits - 1, 1, false);

@@ -274,6 +274,10 @@ void lift_flags3(DisasContext *s, CcOp op, IrTemp dst, IrTemp src, IrTemp src2);
 void lift_flags_sub(DisasContext *s, CcOp op, IrTemp dst, IrTemp src, IrTemp first);
 /* The six arithmetic flags at their EFLAGS positions. */
 IrTemp lift_eflags(DisasContext *s);
+/* EFLAGS with SF, ZF, AF and PF exact but CF and OF unspecified, for an
+ * instruction that sets those two itself (rotates): inline when the last
+ * flag-setting op is a logic, add, sub, inc or dec, else lift_eflags. */
+IrTemp lift_eflags_szap(DisasContext *s);
 /* CF as 0 or 1. */
 IrTemp lift_cf(DisasContext *s);
 /* Flags from a full value: cc_op = EFLAGS, cc_src = v (six flags only). */

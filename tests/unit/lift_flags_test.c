@@ -315,9 +315,15 @@ static const uint64_t operands[][2] = {
     {0x3, 0xfffffffffffffffd},
 };
 
+/* ROL ECX, 1 with ECX = ROT_IN after the operation (rotate = true): CF
+ * and OF become the rotate's, the other flags stay the operation's (the
+ * lifter computes them inline when it knows the operation). */
+#define ROT_IN 0x80000001u
+
 /* One operation at one size on one pair, conditions read inline (split =
  * false) or after a TB boundary (split = true: JMP +0). */
-static void cond_case(unsigned t, unsigned size, uint64_t a, uint64_t d, uint64_t cin, bool split)
+static void cond_case(unsigned t, unsigned size, uint64_t a, uint64_t d, uint64_t cin, bool split,
+                      bool rotate)
 {
     char code[400], op[40];
     unsigned n = 0;
@@ -331,6 +337,9 @@ static void cond_case(unsigned t, unsigned size, uint64_t a, uint64_t d, uint64_
     if (split) {
         n += (unsigned)sprintf(code + n, "eb 00 ");
     }
+    if (rotate) {
+        n += (unsigned)sprintf(code + n, "%sd1 c1 ", mode_bits == 16 ? "66 " : "");
+    }
     for (unsigned cc = 0; cc < 16; cc++) {
         /* setcc [rBX + cc]: ModRM 47 is [bx]+disp8 in 16-bit addressing */
         n += (unsigned)sprintf(code + n, "0f %02x %s %02x ", 0x90 + cc,
@@ -340,12 +349,19 @@ static void cond_case(unsigned t, unsigned size, uint64_t a, uint64_t d, uint64_
     env.regs[R_EAX] = a;
     env.regs[R_EDX] = d;
     env.regs[R_EBX] = DATA;
+    env.regs[R_ECX] = ROT_IN;
     memset(ram + DATA, 0xcc, 16);
     int exc = run(code);
     CHECK_EQ(exc, -1);
 
     uint64_t res, def;
     uint64_t want = ref_op(t, a, d, cin, size, &res, &def);
+    if (rotate) {
+        /* ROL 80000001h by 1 = 00000003h: CF = 1, OF = CF ^ MSB = 1. */
+        want = (want & ~(CF | OF)) | CF | OF;
+        def |= CF | OF;
+        CHECK_EQ(env.regs[R_ECX] & 0xffffffffu, 3);
+    }
     uint64_t got = flags();
     uint64_t m = mask_of(size);
     if (((got ^ want) & def) != 0 || (env.regs[R_EAX] & m) != res) {
@@ -383,8 +399,10 @@ static void test_conditions(int bits)
             for (size_t i = 0; i < sizeof(operands) / sizeof(operands[0]); i++) {
                 uint64_t m = mask_of(size);
                 uint64_t a = operands[i][0] & m, d = operands[i][1] & m;
-                cond_case(t, size, a, d, i & 1, false);
-                cond_case(t, size, a, d, i & 1, true);
+                cond_case(t, size, a, d, i & 1, false, false);
+                cond_case(t, size, a, d, i & 1, true, false);
+                cond_case(t, size, a, d, i & 1, false, true);
+                cond_case(t, size, a, d, i & 1, true, true);
             }
         }
     }
