@@ -6,6 +6,12 @@
  *
  *   decode_bench [FILE] [ROUNDS]
  *
+ * FILE defaults to build-cache/decoder/busybox, where the decoder tests
+ * (ctest -R decoder.objdump) download it, so from the source tree:
+ *   build/decode_bench build-cache/decoder/busybox 15
+ * The machine is shared and noisy: run it several times and take the
+ * median of the best figures, noting the load average.
+ *
  * Runs rx86, Capstone without details, and Capstone with details (what a
  * differential tester or a lifter would need) alternately ROUNDS times and
  * prints the best (least disturbed) instructions per second of each and the
@@ -98,7 +104,7 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1] : "decoder-cache/busybox";
+    const char *path = argc > 1 ? argv[1] : "build-cache/decoder/busybox";
     int rounds = argc > 2 ? atoi(argv[2]) : 5;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {

@@ -291,7 +291,8 @@ static int decode_mem(Dec *d, int vsib, unsigned index_size)
 
 /* The mandatory-prefix index for an X86_E_PREFIX row: 0 none, 1 66, 2 F3,
  * 3 F2. F2/F3 win over 66, and the last of F2/F3 wins (SDM Vol. 2A 2.1.1
- * leaves it undefined; this is what current Intel CPUs and XED do). */
+ * leaves it undefined; this is what current Intel CPUs, XED and an AMD
+ * Zen 4 do: F2 F3 0F 38 F0 is #UD there, F3 F2 0F 38 F0 CRC32). */
 static unsigned mandatory_prefix(const Dec *d)
 {
     if (d->in->encoding != X86_ENC_LEGACY) {
@@ -341,21 +342,14 @@ static const X86OpEntry *resolve(Dec *d, const X86OpEntry *e)
             }
             e = &e->sub[in->modrm & 0x3f];
             break;
-        case X86_E_PREFIX: {
-            unsigned p = mandatory_prefix(d);
-            if (in->encoding != X86_ENC_LEGACY) {
-                e = &e->sub[p];
-                break;
-            }
-            /* Legacy prefixes a row has no form for are ignored, as on the
-             * LLVM/Capstone model: the plain form is used (66 0F 77 is still
-             * EMMS, F3 0F 74 PCMPEQB, F3 0F AE /0 FXSAVE). */
-            const X86OpEntry *r = resolve(d, &e->sub[p]);
-            if (r == NULL && d->status == X86_DEC_OK && p >= 1) {
-                r = resolve(d, &e->sub[0]);
-            }
-            return r;
-        }
+        case X86_E_PREFIX:
+            /* A prefix the split has no row for is #UD, never the plain
+             * form: 66 0F 77, F3 0F 74, 66 0F AE /0 and F2 0F C7 /6 fault
+             * (SDM Vol. 2A 3.1.1.1, "NP" and "NFx"; checked on the host).
+             * Where the hardware ignores a prefix, the table repeats the
+             * row under it (0F BC, 0F 1E, 0F 09). */
+            e = &e->sub[mandatory_prefix(d)];
+            break;
         case X86_E_W:
             e = &e->sub[in->vex_w ? 1 : 0];
             break;
@@ -879,7 +873,7 @@ X86DecodeStatus x86_decode_full(X86Insn *restrict in, const uint8_t *restrict co
         switch (pc) {
         case PC_SEG:
             pfx |= X86_PFX_SEG;
-            seg = b == 0x64 ? X86_R_FS : b == 0x65 ? X86_R_GS : x86_seg_prefix_reg[(b >> 3) & 7];
+            seg = x86_seg_override(seg, b, mode);
             break;
         case PC_66:
             pfx |= X86_PFX_OPSIZE;

@@ -126,6 +126,7 @@ enum {
     F_RMOP = 1u << 23,  /* an operand is ModRM r/m that may be memory */
     F_VSIB = 1u << 24,  /* that operand is VSIB memory */
     F_SLOW = 1u << 25,  /* an operand the decoder's fast path leaves to the full one */
+    F_ONE = 1u << 26,   /* an operand is the constant 1 (the fast path sets imm) */
     /* bits 29..31: the (one) I or J operand's size, for the fast path */
     F_IMM_SHIFT = 29,
 };
@@ -151,6 +152,17 @@ enum { PC_NONE, PC_SEG, PC_66, PC_67, PC_LOCK, PC_REP, PC_REX };
 extern const uint8_t x86_prefix_class[2][256];
 /* The segment register of prefix 26/2E/36/3E, indexed by bits 5:3. */
 extern const uint8_t x86_seg_prefix_reg[8];
+
+/* The segment override in effect after segment prefix b, seg the one
+ * before (X86_R_NONE for none). The last prefix wins, except that in 64-bit
+ * mode CS, DS, ES and SS overrides are ignored (SDM Vol. 1 3.3.7.1), so they
+ * do not replace an earlier FS or GS (checked on the host: 65 3E is GS,
+ * 65 64 FS, 64 65 GS). */
+static inline uint8_t x86_seg_override(uint8_t seg, uint8_t b, X86Mode mode)
+{
+    uint8_t next = b == 0x64 ? X86_R_FS : b == 0x65 ? X86_R_GS : x86_seg_prefix_reg[(b >> 3) & 7];
+    return mode == X86_MODE_64 && next < X86_R_FS && seg >= X86_R_FS ? seg : next;
+}
 
 /* The maps, indexed by opcode byte. */
 extern const X86OpEntry x86_map_one[256];
@@ -201,7 +213,7 @@ extern const X86OpEntry x86_evex_0f3a[256];
 #define MF_DS F_SLOW
 #define MF_FS F_SLOW
 #define MF_GS F_SLOW
-#define MF_ONE 0
+#define MF_ONE F_ONE
 #define MF_ST0 F_SLOW
 #define MF_STi F_SLOW
 #define MF_XMM0 F_SLOW

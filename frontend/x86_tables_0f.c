@@ -39,6 +39,10 @@
 #define KOP2(KB, KW, KD, KQ)                                                                     \
     PFX(WSEL(V2(KW, KG, q, KR, q, KF | F_L0), V2(KQ, KG, q, KR, q, KF | F_L0)),                  \
         WSEL(V2(KB, KG, q, KR, q, KF | F_L0), V2(KD, KG, q, KR, q, KF | F_L0)), BAD, BAD)
+/* "NP" in the SDM's opcode column: 66, F2 and F3 are #UD, not ignored
+ * (SDM Vol. 2A 3.1.1.1) */
+#define NP(...)                                                                                  \
+    { .kind = X86_E_PREFIX, .sub = (const X86OpEntry[4]){ __VA_ARGS__, BAD, BAD, BAD } }
 #define JCCZ(m) I1(m, J, z, F_F64)
 #define SETCC(m) I1(m, E, b, 0)
 #define NOPEV I1(NOP, E, v, 0)
@@ -52,24 +56,25 @@ const X86OpEntry x86_map_0f[256] = {
     [0x01] = MOD(GRP(I1(SGDT, M, s, 0), I1(SIDT, M, s, 0), I1(LGDT, M, s, 0), I1(LIDT, M, s, 0),
                      I1(SMSW, E, vw, 0), PFX(BAD, BAD, I1(RSTORSSP, M, q, 0), BAD),
                      I1(LMSW, E, w, 0), I1(INVLPG, M, b, 0)),
-                 GRP(RM(I0(ENCLV, 0), I0(VMCALL, 0), I0(VMLAUNCH, 0), I0(VMRESUME, 0),
-                        I0(VMXOFF, 0), I0(PCONFIG, 0), BAD, BAD),
-                     RM(I0(MONITOR, 0), I0(MWAIT, 0), I0(CLAC, 0), I0(STAC, 0), BAD, BAD, BAD,
-                        I0(ENCLS, 0)),
-                     RM(I0(XGETBV, 0), I0(XSETBV, 0), BAD, BAD, I0(VMFUNC, 0), I0(XEND, 0),
-                        I0(XTEST, 0), I0(ENCLU, 0)),
+                 GRP(RM(NP(I0(ENCLV, 0)), I0(VMCALL, 0), I0(VMLAUNCH, 0), I0(VMRESUME, 0),
+                        I0(VMXOFF, 0), NP(I0(PCONFIG, 0)), BAD, BAD),
+                     RM(I0(MONITOR, 0), I0(MWAIT, 0), NP(I0(CLAC, 0)), NP(I0(STAC, 0)), BAD, BAD,
+                        BAD, NP(I0(ENCLS, 0))),
+                     RM(NP(I0(XGETBV, 0)), NP(I0(XSETBV, 0)), BAD, BAD, NP(I0(VMFUNC, 0)),
+                        NP(I0(XEND, 0)), NP(I0(XTEST, 0)), NP(I0(ENCLU, 0))),
                      /* AMD SVM; Intel CPUs raise #UD (the CPU checks CPUID) */
                      RM(I0(VMRUN, 0), I0(VMMCALL, 0), I0(VMLOAD, 0), I0(VMSAVE, 0), I0(STGI, 0),
                         I0(CLGI, 0), I0(SKINIT, 0), I0(INVLPGA, 0)),
                      I1(SMSW, E, vw, 0),
                      RM(PFX(I0(SERIALIZE, 0), BAD, I0(SETSSBSY, 0), I0(XSUSLDTRK, 0)),
                         PFX(BAD, BAD, BAD, I0(XRESLDTRK, 0)),
-                        PFX(BAD, BAD, I0(SAVEPREVSSP, 0), BAD), BAD, BAD, BAD, I0(RDPKRU, 0),
-                        I0(WRPKRU, 0)),
+                        PFX(BAD, BAD, I0(SAVEPREVSSP, 0), BAD), BAD, BAD, BAD, NP(I0(RDPKRU, 0)),
+                        NP(I0(WRPKRU, 0))),
                      I1(LMSW, E, w, 0),
                      /* AMD: RDPRU, INVLPGB/TLBSYNC, SEV-SNP's RMPADJUST/RMPUPDATE,
-                      * PSMASH/PVALIDATE */
-                     RM(I0(SWAPGS, F_O64), I0(RDTSCP, 0), I0(MONITORX, 0), I0(MWAITX, 0),
+                      * PSMASH/PVALIDATE; MONITORX/MWAITX with a prefix are #UD on
+                      * Zen 4 (CLZERO and RDTSCP ignore it) */
+                     RM(I0(SWAPGS, F_O64), I0(RDTSCP, 0), NP(I0(MONITORX, 0)), NP(I0(MWAITX, 0)),
                         I0(CLZERO, 0), I0(RDPRU, 0),
                         PFX(I0(INVLPGB, 0), BAD, I0(RMPADJUST, 0), I0(RMPUPDATE, 0)),
                         PFX(I0(TLBSYNC, 0), BAD, I0(PSMASH, 0), I0(PVALIDATE, 0))))),
@@ -79,14 +84,17 @@ const X86OpEntry x86_map_0f[256] = {
     [0x06] = I0(CLTS, 0),
     [0x07] = I0(SYSRET, 0),
     [0x08] = I0(INVD, 0),
-    [0x09] = PFX(I0(WBINVD, 0), BAD, I0(WBNOINVD, 0), BAD),
+    /* WBINVD ignores 66 and F2 (checked on the host); F3 makes it WBNOINVD */
+    [0x09] = PFX(I0(WBINVD, 0), I0(WBINVD, 0), I0(WBNOINVD, 0), I0(WBINVD, 0)),
     [0x0b] = I0(UD2, 0),
     /* 0F 0D: PREFETCHW /1, PREFETCHWT1 /2, the others AMD's PREFETCH (a
-     * reserved NOP on Intel); register forms are reserved NOPs. */
+     * reserved NOP on Intel). Memory only: the register forms are #UD (SDM
+     * Table A-3 lists "prefetchw(/1) Ev" without a register form; AMD APM
+     * Vol. 3 PREFETCH; checked on the host, and QEMU raises #UD too). */
     [0x0d] = MOD(GRP(I1(PREFETCH, M, b, 0), I1(PREFETCHW, M, b, 0), I1(PREFETCHWT1, M, b, 0),
                      I1(PREFETCH, M, b, 0), I1(PREFETCH, M, b, 0), I1(PREFETCH, M, b, 0),
                      I1(PREFETCH, M, b, 0), I1(PREFETCH, M, b, 0)),
-                 NOPEV),
+                 BAD),
     [0x10] = PFX(I2(MOVUPS, V, x, W, x, VX | F_EW0), I2(MOVUPD, V, x, W, x, VX | F_EW1),
                  MOD(I2(MOVSS, V, dq, M, ss, VX), I3(MOVSS, V, dq, H, dq, U, dq, VX)),
                  MOD(I2(MOVSD, V, dq, M, sd, VX), I3(MOVSD, V, dq, H, dq, U, dq, VX))),
@@ -304,14 +312,18 @@ const X86OpEntry x86_map_0f[256] = {
     [0xc6] = PFX(I4(SHUFPS, V, x, H, x, W, x, I, b, VX), I4(SHUFPD, V, x, H, x, W, x, I, b, VX),
                  BAD, BAD),
     /* Group 9 */
+    /* CMPXCHG8B/16B take F2/F3 (XACQUIRE/XRELEASE with LOCK); the XSAVE
+     * forms are NP. RDRAND and RDSEED have 66 as their operand size, F2 and
+     * F3 (NFx) are #UD unless F3 /7 (RDPID); checked on the host. */
     [0xc7] = MOD(GRP(BAD, WSEL(I1(CMPXCHG8B, M, q, F_LOCK), I1(CMPXCHG16B, M, dq, F_LOCK)), BAD,
-                     WSEL(I1(XRSTORS, M, xs, 0), I1(XRSTORS64, M, xs, 0)),
-                     WSEL(I1(XSAVEC, M, xs, 0), I1(XSAVEC64, M, xs, 0)),
-                     WSEL(I1(XSAVES, M, xs, 0), I1(XSAVES64, M, xs, 0)),
+                     NP(WSEL(I1(XRSTORS, M, xs, 0), I1(XRSTORS64, M, xs, 0))),
+                     NP(WSEL(I1(XSAVEC, M, xs, 0), I1(XSAVEC64, M, xs, 0))),
+                     NP(WSEL(I1(XSAVES, M, xs, 0), I1(XSAVES64, M, xs, 0))),
                      PFX(I1(VMPTRLD, M, q, 0), I1(VMCLEAR, M, q, 0), I1(VMXON, M, q, 0), BAD),
                      PFX(I1(VMPTRST, M, q, 0), BAD, BAD, BAD)),
-                 GRP(BAD, BAD, BAD, BAD, BAD, BAD, I1(RDRAND, R, v, 0),
-                     PFX(I1(RDSEED, R, v, 0), BAD, I1(RDPID, R, m, 0), BAD))),
+                 GRP(BAD, BAD, BAD, BAD, BAD, BAD,
+                     PFX(I1(RDRAND, R, v, 0), I1(RDRAND, R, v, 0), BAD, BAD),
+                     PFX(I1(RDSEED, R, v, 0), I1(RDSEED, R, v, 0), I1(RDPID, R, m, 0), BAD))),
     [0xc8] = R8(I1(BSWAP, Z, v, 0)), /* 16-bit: result undefined (SDM BSWAP) */
     [0xd0] = PFX(BAD, I3(ADDSUBPD, V, x, H, x, W, x, F_VEX), BAD,
                  I3(ADDSUBPS, V, x, H, x, W, x, F_VEX)),

@@ -161,7 +161,7 @@ static void status_cases(void)
         { X86_MODE_64, "0f 38 f0 c0", X86_DEC_UD, "MOVBE from a register" },
         { X86_MODE_64, "66 0f 3a 0a c1 00", X86_DEC_OK, "ROUNDSS" },
         { X86_MODE_64, "0f 3a 0a c1 00", X86_DEC_UD, "ROUNDSS needs 66" },
-        { X86_MODE_64, "f3 0f 74 c1", X86_DEC_OK, "F3 ignored on MMX PCMPEQB" },
+        { X86_MODE_64, "f3 0f 74 c1", X86_DEC_UD, "F3 on MMX PCMPEQB (prefix_rules.c)" },
         { X86_MODE_64, "0f ae f9", X86_DEC_OK, "SFENCE ignores ModRM.rm" },
         { X86_MODE_64, "f3 0f ae c0", X86_DEC_OK, "RDFSBASE" },
         { X86_MODE_32, "f3 0f ae c0", X86_DEC_UD, "RDFSBASE outside 64-bit mode" },

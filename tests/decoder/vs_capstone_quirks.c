@@ -19,6 +19,9 @@
  *    some EVEX tuples, 66/67 on branches in 64-bit mode, target widths;
  *  - spells things differently: XCHG operand order, implicit st(0)/xmm0,
  *    CMPPS/VPCMP pseudo-ops, AAD/AAM 10, the EVEX mask as an operand;
+ *  - takes the plain form for a 66/F2/F3 an opcode's prefix split has no
+ *    row for (hardware: #UD), and the last segment prefix in 64-bit mode
+ *    even where it is an ignored CS/DS/ES/SS after FS/GS;
  *  - and in 16-bit mode mishandles mandatory prefixes and EVEX.
  * Each rule below says which.
  */
@@ -91,6 +94,8 @@ const char *quirk_name(int q)
         [QUIRK_BND_PREFIX] = "mpx_bnd_prefix",
         [QUIRK_KMASK_W] = "kmask_w_not_checked",
         [QUIRK_NEWER_INSN] = "newer_than_capstone4",
+        [QUIRK_PREFIX_WITHOUT_ROW] = "prefix_without_row_accepted",
+        [QUIRK_SEG64_FS_GS_KEPT] = "seg64_fs_gs_then_ignored",
     };
     return q > 0 && q < QUIRK_COUNT ? names[q] : "?";
 }
@@ -474,8 +479,8 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
         return QUIRK_VEX_W_IGNORED;
     }
     /* 66 together with F2/F3 before an SSE opcode: rx86 takes F2/F3 as the
-     * mandatory prefix (SDM Vol. 2A 2.1.2) and the plain form when there is
-     * no F2/F3 form; Capstone takes whichever of them came last. */
+     * mandatory prefix (SDM Vol. 2A 2.1.2), #UD when there is no F2/F3
+     * form; Capstone takes whichever of them came last. */
     if (in->encoding == X86_ENC_LEGACY && in->map != X86_MAP_ONE &&
         (in->prefixes & X86_PFX_OPSIZE) && (in->prefixes & (X86_PFX_REP | X86_PFX_REPNE))) {
         return QUIRK_MIXED_MANDATORY;
@@ -579,6 +584,37 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
      * W0/W1 forms (#UD otherwise); Capstone 4 ignores W. */
     if (!ok && ci && in->encoding == X86_ENC_VEX && ci->mnemonic[0] == 'k') {
         return QUIRK_KMASK_W;
+    }
+    /* A 66, F2 or F3 that the opcode's mandatory-prefix split has no row for
+     * is #UD (SDM Vol. 2A 3.1.1.1 "NP"/"NFx"; every such 0F/0F38/0F3A
+     * opcode checked natively on an AMD Zen 4: F3 0F 74, 66 0F 77, 66 0F AE
+     * /0, F2 0F C7 /6 ...); Capstone 4 ignores the prefix and shows the
+     * plain form. Recognised by the same bytes decoding when each
+     * 66/F2/F3 before the opcode becomes a DS prefix (and each LOCK, which
+     * Capstone accepts anywhere, see QUIRK_LOCK). */
+    if (!ok && ci && in->encoding == X86_ENC_LEGACY && in->map != X86_MAP_ONE &&
+        (in->prefixes & (X86_PFX_OPSIZE | X86_PFX_REP | X86_PFX_REPNE))) {
+        uint8_t c[16];
+        X86Insn again;
+        memcpy(c, b, 16);
+        for (unsigned i = 0; i < o; i++) {
+            if (c[i] == 0x66 || c[i] == 0xf2 || c[i] == 0xf3 || c[i] == 0xf0) {
+                c[i] = 0x3e;
+            }
+        }
+        if (x86_decode(&again, c, 16, (X86Mode)in->mode) == X86_DEC_OK) {
+            return QUIRK_PREFIX_WITHOUT_ROW;
+        }
+    }
+    /* 64-bit mode: a CS/DS/ES/SS override after FS or GS is ignored and
+     * FS/GS stays in effect (SDM Vol. 1 3.3.7.1; checked natively: 65 3E
+     * reads through GS); Capstone shows the last prefix. */
+    if (ok && ci && mode64 && !strcmp(what, "memory segment") && in->seg_override >= X86_R_FS) {
+        for (unsigned i = 0; i < o; i++) {
+            if (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e) {
+                return QUIRK_SEG64_FS_GS_KEPT;
+            }
+        }
     }
     /* Instructions newer than Capstone 4.0.2 (2020): it rejects them or,
      * for RDPID (F3 0F C7 /7), shows the older instruction. */
