@@ -123,6 +123,11 @@ void helper_fxsave(CpuState *env, uint64_t la, uint32_t desc)
     if (la & 15) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
+    /* The whole 512-byte area must be writable, though bytes 416-511 are
+     * not written: the host faults on its last byte first (#PF with CR2 =
+     * la + 511, nothing written), then on the rest. */
+    helper_probe_write(env, la + 511, 1);
+    helper_probe_write(env, la, 512);
     x87_image(env, desc, b);
     fpu_image_store(env, la, b, 0, 24);
     fpu_image_store(env, la, b, 32, 160);
