@@ -4,6 +4,7 @@
 #include "system/fw_cfg_boot.h"
 
 #include "system/e820.h"
+#include "system/le_bytes.h"
 #include "system/linux_boot.h"
 #include "system/loader.h"
 
@@ -64,13 +65,9 @@ static int add_e820(FwCfg *f, const PcMachine *pc, char *err, size_t errlen)
     uint8_t buf[E820_MAX_ENTRIES * 20];
     for (size_t i = 0; i < n; i++) {
         uint8_t *e = buf + 20 * i;
-        for (int b = 0; b < 8; b++) {
-            e[b] = (uint8_t)(map[i].base >> (8 * b));
-            e[8 + b] = (uint8_t)(map[i].len >> (8 * b));
-        }
-        for (int b = 0; b < 4; b++) {
-            e[16 + b] = (uint8_t)(map[i].type >> (8 * b));
-        }
+        le_wr64(e, map[i].base);
+        le_wr64(e + 8, map[i].len);
+        le_wr32(e + 16, map[i].type);
     }
     int rc = fw_cfg_add_file(f, "etc/e820", buf, 20 * n);
     if (rc) {

@@ -7,6 +7,7 @@
 #include "system/linux_boot.h"
 
 #include "system/e820.h"
+#include "system/le_bytes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -64,29 +65,6 @@ typedef struct LinuxLoader {
     size_t errlen;
 } LinuxLoader;
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-    wr32(p, (uint32_t)v);
-    wr32(p + 4, (uint32_t)(v >> 32));
-}
-
 static int fail(const LinuxLoader *l, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -115,12 +93,12 @@ static int build_page_tables(const LinuxLoader *l)
     memset(t, 0, sizeof(t));
     const uint64_t present_rw = 0x3, large = 0x80;
     uint64_t base = LINUX_PAGE_TABLES_ADDR;
-    wr64(t[PML4], (base + PDPT * PAGE) | present_rw);
+    le_wr64(t[PML4], (base + PDPT * PAGE) | present_rw);
     for (unsigned i = 0; i < 4; i++) {
-        wr64(t[PDPT] + 8 * i, (base + (PD0 + i) * PAGE) | present_rw);
+        le_wr64(t[PDPT] + 8 * i, (base + (PD0 + i) * PAGE) | present_rw);
         for (unsigned j = 0; j < 512; j++) {
             uint64_t pa = ((uint64_t)i << 30) | ((uint64_t)j << 21);
-            wr64(t[PD0 + i] + 8 * j, pa | present_rw | large);
+            le_wr64(t[PD0 + i] + 8 * j, pa | present_rw | large);
         }
     }
     if (as_load_image(&l->pc->mem, base, t, sizeof(t)) != 0) {
@@ -134,8 +112,8 @@ static int build_page_tables(const LinuxLoader *l)
 static int build_gdt(const LinuxLoader *l, bool long_mode)
 {
     uint8_t gdt[32] = {0};
-    wr64(gdt + 0x10, long_mode ? 0x00af9b000000ffffull : 0x00cf9b000000ffffull);
-    wr64(gdt + 0x18, 0x00cf93000000ffffull);
+    le_wr64(gdt + 0x10, long_mode ? 0x00af9b000000ffffull : 0x00cf9b000000ffffull);
+    le_wr64(gdt + 0x18, 0x00cf93000000ffffull);
     if (as_load_image(&l->pc->mem, LINUX_GDT_ADDR, gdt, sizeof(gdt)) != 0) {
         return fail(l, -ENOMEM, "no RAM for the boot GDT");
     }
@@ -155,7 +133,7 @@ static int load_initrd(const LinuxLoader *l, const VmConfig *cfg, uint16_t versi
                  rc == -EFBIG ? "larger than the guest's RAM below 4 GiB" : strerror(-rc));
         return rc;
     }
-    uint64_t max = version >= PROTO_INITRD_MAX ? rd32(img + HDR_INITRD_ADDR_MAX) : 0x37ffffff;
+    uint64_t max = version >= PROTO_INITRD_MAX ? le_rd32(img + HDR_INITRD_ADDR_MAX) : 0x37ffffff;
     uint64_t top = e820_low_ram_end(l->pc);
     if (top > max + 1) {
         top = max + 1;
@@ -174,10 +152,10 @@ static int load_initrd(const LinuxLoader *l, const VmConfig *cfg, uint16_t versi
     if (rc) {
         return fail(l, rc, "no RAM for the initrd at 0x%llx", (unsigned long long)at);
     }
-    wr32(zp + HDR_RAMDISK_IMAGE, (uint32_t)at);
-    wr32(zp + HDR_RAMDISK_SIZE, (uint32_t)size);
-    wr32(zp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(at >> 32));
-    wr32(zp + BP_EXT_RAMDISK_SIZE, (uint32_t)((uint64_t)size >> 32));
+    le_wr32(zp + HDR_RAMDISK_IMAGE, (uint32_t)at);
+    le_wr32(zp + HDR_RAMDISK_SIZE, (uint32_t)size);
+    le_wr32(zp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(at >> 32));
+    le_wr32(zp + BP_EXT_RAMDISK_SIZE, (uint32_t)((uint64_t)size >> 32));
     return 0;
 }
 
@@ -185,7 +163,7 @@ static int load_cmdline(const LinuxLoader *l, const VmConfig *cfg, uint16_t vers
                         const uint8_t *img, uint8_t *zp)
 {
     const char *cmdline = cfg->append ? cfg->append : "";
-    size_t max = version >= PROTO_CMDLINE_SIZE ? rd32(img + HDR_CMDLINE_SIZE) : 255;
+    size_t max = version >= PROTO_CMDLINE_SIZE ? le_rd32(img + HDR_CMDLINE_SIZE) : 255;
     size_t len = strlen(cmdline);
     if (len > max) {
         snprintf(l->err, l->errlen, "-append: %zu bytes; this kernel takes at most %zu", len,
@@ -195,8 +173,8 @@ static int load_cmdline(const LinuxLoader *l, const VmConfig *cfg, uint16_t vers
     if (as_load_image(&l->pc->mem, LINUX_CMDLINE_ADDR, cmdline, len + 1) != 0) {
         return fail(l, -ENOMEM, "no RAM for the command line");
     }
-    wr32(zp + HDR_CMD_LINE_PTR, LINUX_CMDLINE_ADDR);
-    wr32(zp + BP_EXT_CMD_LINE_PTR, 0);
+    le_wr32(zp + HDR_CMD_LINE_PTR, LINUX_CMDLINE_ADDR);
+    le_wr32(zp + BP_EXT_CMD_LINE_PTR, 0);
     return 0;
 }
 
@@ -207,9 +185,9 @@ static void fill_e820(const PcMachine *pc, uint8_t *zp)
     zp[BP_E820_ENTRIES] = (uint8_t)n;
     for (size_t i = 0; i < n; i++) {
         uint8_t *e = zp + BP_E820_TABLE + 20 * i;
-        wr64(e, map[i].base);
-        wr64(e + 8, map[i].len);
-        wr32(e + 16, map[i].type);
+        le_wr64(e, map[i].base);
+        le_wr64(e + 8, map[i].len);
+        le_wr32(e + 16, map[i].type);
     }
 }
 
@@ -231,11 +209,11 @@ int linux_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_t si
                BootState *boot, char *err, size_t errlen)
 {
     LinuxLoader l = {.pc = pc, .path = cfg->kernel, .err = err, .errlen = errlen};
-    uint16_t version = rd16(img + HDR_VERSION);
+    uint16_t version = le_rd16(img + HDR_VERSION);
     unsigned setup_sects = img[HDR_SETUP_SECTS] ? img[HDR_SETUP_SECTS] : 4;
     size_t setup_size = (setup_sects + 1) * 512;
     size_t header_end = HDR_MAGIC + img[HDR_JUMP + 1];
-    if (rd16(img + HDR_BOOT_FLAG) != 0xaa55 || header_end > PAGE || setup_size >= size ||
+    if (le_rd16(img + HDR_BOOT_FLAG) != 0xaa55 || header_end > PAGE || setup_size >= size ||
         header_end > size) {
         return fail(&l, -ENOEXEC, "a damaged Linux boot header (boot flag, setup size)");
     }
@@ -252,8 +230,8 @@ int linux_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_t si
     const uint8_t *pm = img + setup_size;
     size_t pm_size = size - setup_size;
     uint64_t span = pm_size;
-    if (version >= PROTO_INIT_SIZE && rd32(img + HDR_INIT_SIZE) > span) {
-        span = rd32(img + HDR_INIT_SIZE);
+    if (version >= PROTO_INIT_SIZE && le_rd32(img + HDR_INIT_SIZE) > span) {
+        span = le_rd32(img + HDR_INIT_SIZE);
     }
     uint64_t kernel_end = (LINUX_KERNEL_ADDR + span + PAGE - 1) & ~(uint64_t)(PAGE - 1);
     if (kernel_end > e820_low_ram_end(pc)) {
@@ -280,7 +258,7 @@ int linux_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_t si
     }
     fill_e820(pc, zp);
     if (pc->acpi_rsdp && version >= PROTO_ACPI_RSDP) {
-        wr64(zp + BP_ACPI_RSDP_ADDR, pc->acpi_rsdp);
+        le_wr64(zp + BP_ACPI_RSDP_ADDR, pc->acpi_rsdp);
     }
     if (as_load_image(&pc->mem, LINUX_ZERO_PAGE_ADDR, zp, sizeof(zp)) != 0) {
         return fail(&l, -ENOMEM, "no RAM for the zero page");

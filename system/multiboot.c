@@ -10,6 +10,7 @@
 #include "system/multiboot.h"
 
 #include "system/e820.h"
+#include "system/le_bytes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -50,37 +51,13 @@ enum {
     MBI_STRUCT_SIZE = 88,
 };
 
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-    wr32(p, (uint32_t)v);
-    wr32(p + 4, (uint32_t)(v >> 32));
-}
-
 long multiboot_find_header(const uint8_t *img, size_t size)
 {
     size_t limit = size < MULTIBOOT_SEARCH ? size : MULTIBOOT_SEARCH;
     for (size_t off = 0; off + 12 <= limit; off += 4) {
-        uint32_t magic = rd32(img + off);
+        uint32_t magic = le_rd32(img + off);
         if (magic == MULTIBOOT_HEADER_MAGIC &&
-            (uint32_t)(magic + rd32(img + off + 4) + rd32(img + off + 8)) == 0) {
+            (uint32_t)(magic + le_rd32(img + off + 4) + le_rd32(img + off + 8)) == 0) {
             return (long)off;
         }
     }
@@ -144,8 +121,8 @@ static int load_by_addresses(Loader *l, const uint8_t *img, size_t size, long hd
     if ((size_t)hdr + 32 > size) {
         return mb_fail(l, -ENOEXEC, "Multiboot header cut short");
     }
-    uint32_t header_addr = rd32(h + 12), load_addr = rd32(h + 16);
-    uint32_t load_end_addr = rd32(h + 20), bss_end_addr = rd32(h + 24);
+    uint32_t header_addr = le_rd32(h + 12), load_addr = le_rd32(h + 16);
+    uint32_t load_end_addr = le_rd32(h + 20), bss_end_addr = le_rd32(h + 24);
     if (header_addr < load_addr || header_addr - load_addr > (uint32_t)hdr) {
         return mb_fail(l, -ENOEXEC,
                        "Multiboot header_addr 0x%x is inconsistent with "
@@ -167,7 +144,7 @@ static int load_by_addresses(Loader *l, const uint8_t *img, size_t size, long hd
         }
         memsz = (uint64_t)bss_end_addr - load_addr;
     }
-    *entry = rd32(h + 28);
+    *entry = le_rd32(h + 28);
     return place(l, load_addr, img + file_off, len, memsz);
 }
 
@@ -182,24 +159,24 @@ static int load_elf32(Loader *l, const uint8_t *img, size_t size, uint32_t *entr
                        "Multiboot kernel is not ELF and has no address fields "
                        "(header flag 16)");
     }
-    if (img[4] != 1 || img[5] != 1 || rd16(img + 18) != 3) {
+    if (img[4] != 1 || img[5] != 1 || le_rd16(img + 18) != 3) {
         return mb_fail(l, -ENOEXEC, "Multiboot ELF kernel must be 32-bit little-endian i386");
     }
-    uint32_t phoff = rd32(img + 28);
-    uint16_t phentsize = rd16(img + 42), phnum = rd16(img + 44);
+    uint32_t phoff = le_rd32(img + 28);
+    uint16_t phentsize = le_rd16(img + 42), phnum = le_rd16(img + 44);
     if (phentsize < 32 || phoff > size || (uint64_t)phnum * phentsize > size - phoff) {
         return mb_fail(l, -ENOEXEC, "corrupt ELF program headers");
     }
-    uint32_t e_entry = rd32(img + 24);
+    uint32_t e_entry = le_rd32(img + 24);
     *entry = e_entry;
     int loaded = 0;
     for (unsigned i = 0; i < phnum; i++) {
         const uint8_t *ph = img + phoff + (size_t)i * phentsize;
-        if (rd32(ph) != 1 /* PT_LOAD */) {
+        if (le_rd32(ph) != 1 /* PT_LOAD */) {
             continue;
         }
-        uint32_t off = rd32(ph + 4), vaddr = rd32(ph + 8), paddr = rd32(ph + 12);
-        uint32_t filesz = rd32(ph + 16), memsz = rd32(ph + 20);
+        uint32_t off = le_rd32(ph + 4), vaddr = le_rd32(ph + 8), paddr = le_rd32(ph + 12);
+        uint32_t filesz = le_rd32(ph + 16), memsz = le_rd32(ph + 20);
         if (off > size || filesz > size - off || memsz < filesz) {
             return mb_fail(l, -ENOEXEC, "corrupt ELF segment %u", i);
         }
@@ -237,10 +214,10 @@ static uint32_t info_string(uint8_t *info, size_t *used, uint32_t info_addr, con
 static void mmap_entry(uint8_t *info, size_t *used, uint64_t base, uint64_t len, uint32_t type)
 {
     uint8_t *e = info + *used;
-    wr32(e, 20); /* size of the rest of the entry */
-    wr64(e + 4, base);
-    wr64(e + 12, len);
-    wr32(e + 20, type);
+    le_wr32(e, 20); /* size of the rest of the entry */
+    le_wr64(e + 4, base);
+    le_wr64(e + 12, len);
+    le_wr32(e + 20, type);
     *used += 24;
 }
 
@@ -249,7 +226,7 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
 {
     Loader l = {.pc = pc, .path = cfg->kernel, .err = err, .errlen = errlen};
     long hdr = multiboot_find_header(img, size);
-    uint32_t flags = rd32(img + hdr + 4);
+    uint32_t flags = le_rd32(img + hdr + 4);
     if ((flags & 0xffff) & ~MBH_REQUIRED_KNOWN) {
         return mb_fail(&l, -ENOTSUP,
                        "the kernel requires Multiboot features rx86 lacks "
@@ -323,33 +300,33 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
 
     /* mem_lower: KiB of conventional memory, up to the EBDA the map below
      * reserves; mem_upper: KiB from 1 MiB to the first hole (spec 3.3). */
-    wr32(info + MBI_MEM_LOWER, 0x9fc00 / 1024);
-    wr32(info + MBI_MEM_UPPER, (uint32_t)(e820_low_ram_end(pc) / 1024 - 1024));
+    le_wr32(info + MBI_MEM_LOWER, 0x9fc00 / 1024);
+    le_wr32(info + MBI_MEM_UPPER, (uint32_t)(e820_low_ram_end(pc) / 1024 - 1024));
 
     if (nmods) {
         mbi_flags |= MBI_MODS;
-        wr32(info + MBI_MODS_COUNT, nmods);
-        wr32(info + MBI_MODS_ADDR, info_addr + (uint32_t)used);
+        le_wr32(info + MBI_MODS_COUNT, nmods);
+        le_wr32(info + MBI_MODS_ADDR, info_addr + (uint32_t)used);
         size_t list = used;
         used += 16 * nmods;
         for (unsigned i = 0; i < nmods; i++) {
             uint8_t *m = info + list + 16 * i;
-            wr32(m, mod_start[i]);
-            wr32(m + 4, mod_end[i]);
-            wr32(m + 8,
+            le_wr32(m, mod_start[i]);
+            le_wr32(m + 4, mod_end[i]);
+            le_wr32(m + 8,
                  info_string(info, &used, info_addr, mod_cmd[i], strlen(mod_cmd[i]), &overflow));
         }
     }
 
     /* The memory map: what the board really has (hw/pc.c). */
-    wr32(info + MBI_MMAP_ADDR, info_addr + (uint32_t)used);
+    le_wr32(info + MBI_MMAP_ADDR, info_addr + (uint32_t)used);
     size_t mmap_start = used;
     E820Entry map[E820_MAX_ENTRIES];
     size_t nmap = e820_build(pc, map);
     for (size_t i = 0; i < nmap; i++) {
         mmap_entry(info, &used, map[i].base, map[i].len, map[i].type);
     }
-    wr32(info + MBI_MMAP_LENGTH, (uint32_t)(used - mmap_start));
+    le_wr32(info + MBI_MMAP_LENGTH, (uint32_t)(used - mmap_start));
 
     char cmdline[4096];
     int clen =
@@ -357,13 +334,13 @@ int multiboot_load(PcMachine *pc, const VmConfig *cfg, const uint8_t *img, size_
     if (clen < 0 || (size_t)clen >= sizeof(cmdline)) {
         return mb_fail(&l, -E2BIG, "command line too long");
     }
-    wr32(info + MBI_CMDLINE_ADDR,
+    le_wr32(info + MBI_CMDLINE_ADDR,
          info_string(info, &used, info_addr, cmdline, (size_t)clen, &overflow));
-    wr32(info + MBI_LOADER_NAME_ADDR, info_string(info, &used, info_addr, "rx86", 4, &overflow));
+    le_wr32(info + MBI_LOADER_NAME_ADDR, info_string(info, &used, info_addr, "rx86", 4, &overflow));
     if (overflow) {
         return mb_fail(&l, -E2BIG, "command line and module names exceed %u bytes", INFO_SIZE);
     }
-    wr32(info + MBI_FLAGS, mbi_flags);
+    le_wr32(info + MBI_FLAGS, mbi_flags);
     if (as_load_image(&pc->mem, info_addr, info, INFO_SIZE) != 0) {
         return mb_fail(&l, -EINVAL, "no RAM for the Multiboot information at 0x%x", info_addr);
     }
