@@ -217,6 +217,12 @@ bool cpu_task_switch(CpuState *env, uint32_t sel, uint64_t desc, TaskSource src,
  * names, checked: in the GDT, an available TSS, present. Recording. */
 bool cpu_task_gate_target(CpuState *env, uint64_t gate, uint32_t *tss_sel, uint64_t *tss_desc);
 
+/* ---- port I/O (misc_helper.c) ------------------------------------------------ */
+
+/* The I/O permission check of IN, OUT, INS, OUTS: with CR0.PE and CPL >
+ * IOPL or in VM86, the TSS bitmap must allow every byte (#GP(0)). */
+void cpu_check_io(CpuState *env, uint32_t port, uint32_t size);
+
 /* ---- machine-check and AMD MSRs (msr_mca.c) ------------------------------- */
 
 void cpu_mca_reset(CpuState *env);

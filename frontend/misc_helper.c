@@ -173,7 +173,7 @@ void helper_hlt(CpuState *env, uint64_t next_eip)
 
 /* Protected mode with CPL > IOPL, or VM86: the TSS I/O permission bitmap
  * must allow every byte of the access (SDM Vol. 1 19.5.2). */
-static void check_io(CpuState *env, uint32_t port, uint32_t size)
+void cpu_check_io(CpuState *env, uint32_t port, uint32_t size)
 {
     if (!(env->cr[0] & CR0_PE)) {
         return;
@@ -213,7 +213,7 @@ static uint64_t size_mask(uint32_t size)
 uint64_t helper_in(CpuState *env, uint32_t port, uint32_t size)
 {
     port &= 0xffff;
-    check_io(env, port, size);
+    cpu_check_io(env, port, size);
     cpu_check_io_breakpoints(env, port, size);
     if (!env->bus.port_read) {
         return size_mask(size); /* nobody answers: all ones */
@@ -224,7 +224,7 @@ uint64_t helper_in(CpuState *env, uint32_t port, uint32_t size)
 void helper_out(CpuState *env, uint32_t port, uint64_t value, uint32_t size)
 {
     port &= 0xffff;
-    check_io(env, port, size);
+    cpu_check_io(env, port, size);
     cpu_check_io_breakpoints(env, port, size);
     if (env->bus.port_write) {
         env->bus.port_write(env->bus.opaque, (uint16_t)port, value & size_mask(size), size);

@@ -618,6 +618,10 @@ void helper_enter(CpuState *env, uint32_t op_size, uint32_t frame_size, uint32_t
         stack_push_raise(env, &st, frame_temp, op_size);
     }
     st.sp = (st.sp - frame_size) & st.mask;
+    /* A write at the final stack pointer must not fault (SDM Vol. 2A
+     * ENTER, "Protected Mode Exceptions"): checked after the pushes, which
+     * stay in memory when it does (as on the host), rSP and rBP unchanged. */
+    helper_probe_write(env, st.base + st.sp, op_size);
     /* rBP gets the frame at the operand size (SDM Vol. 2A ENTER). */
     if (op_size == 8) {
         env->regs[R_EBP] = frame_temp;

@@ -286,6 +286,11 @@ uint32_t helper_string(CpuState *env, uint32_t desc)
     s.step = env->df < 0 ? -(int64_t)s.size : (int64_t)s.size;
     s.wrap32 = !(env->hflags & HF_CS64);
 
+    /* INS/OUTS check the I/O permission before any memory access, and a
+     * REP with a count of 0 still checks it (as the host and QEMU do). */
+    if (s.op == STR_OP_INS || s.op == STR_OP_OUTS) {
+        cpu_check_io(env, (uint32_t)(env->regs[R_EDX] & 0xffff), s.size);
+    }
     if (s.rep == STR_REP_NONE) {
         one_element(env, &s);
         return 1;

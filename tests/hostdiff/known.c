@@ -82,16 +82,6 @@ static bool rmw_fault_write_bit(const HdCase *k, const X86Insn *in, const HdResu
            (nat->err & 2) && !(emu->err & 2);
 }
 
-/* ENTER faults when a write at the final stack pointer would fault (SDM
- * Vol. 2A ENTER, "Protected Mode Exceptions"); rx86 does not check it.
- * frontend/lift_stack.c. */
-static bool enter_final_rsp(const HdCase *k, const X86Insn *in, const HdResult *nat,
-                            const HdResult *emu)
-{
-    return in->mnem == X86_I_ENTER && nat->vector == HD_VEC_PF && nat->out.rip == hd_insn_rip(k) &&
-           completed(k, emu);
-}
-
 /* A memory operand through SS (base RSP or RBP) or a stack access at a
  * non-canonical address is #SS(0), not #GP(0) (SDM Vol. 3A 6.15, "Interrupt
  * 12"; Vol. 2 "64-Bit Mode Exceptions"). frontend/mem_helper.c and the
@@ -102,20 +92,6 @@ static bool stack_noncanonical(const HdCase *k, const X86Insn *in, const HdResul
     (void)in;
     return nat->vector == HD_VEC_SS && emu->vector == HD_VEC_GP && nat->err == 0 && emu->err == 0 &&
            nat->out.rip == hd_insn_rip(k) && emu->out.rip == hd_insn_rip(k);
-}
-
-/* INS/OUTS check I/O permission before touching memory, and REP INS/OUTS
- * with a count of 0 still check it: #GP(0) at CPL 3 with IOPL 0 (hardware
- * and QEMU check first). rx86's helper_string accesses memory first and
- * returns at once for a zero count; it needs misc_helper.c's check_io
- * exported to call it first (frontend/string_helper.c). */
-static bool io_string_zero_count(const HdCase *k, const X86Insn *in, const HdResult *nat,
-                                 const HdResult *emu)
-{
-    bool io = in->mnem == X86_I_INSB || in->mnem == X86_I_INSW || in->mnem == X86_I_INSD ||
-              in->mnem == X86_I_OUTSB || in->mnem == X86_I_OUTSW || in->mnem == X86_I_OUTSD;
-    return io && nat->vector == HD_VEC_GP && nat->out.rip == hd_insn_rip(k) &&
-           !(emu->vector == HD_VEC_GP && emu->out.rip == hd_insn_rip(k));
 }
 
 /* F3 0F 2B and F2 0F 2B with a memory operand are AMD's SSE4a MOVNTSS and
@@ -155,9 +131,7 @@ typedef struct KnownIssue {
 static const KnownIssue known[] = {
     {"branch-to-noncanonical (lift_branch.c)", branch_noncanonical},
     {"rmw-#PF-write-bit (IR load-for-write)", rmw_fault_write_bit},
-    {"enter-final-rsp-check (lift_stack.c)", enter_final_rsp},
     {"#SS-for-noncanonical-stack-access (mem_helper.c)", stack_noncanonical},
-    {"ins/outs-io-check-first (string_helper.c)", io_string_zero_count},
     {"host-has-amd-misalignsse-mxcsr-bit-17 (not rx86's)", amd_mxcsr_mm},
     {"sse4a-movntss/movntsd-not-decoded (x86_mnemonics.h)", sse4a_movnts},
 };
