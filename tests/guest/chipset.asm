@@ -556,33 +556,7 @@ yes:
     SAY " yes"
     ret
 
-; pci_rd32 — EAX = the configuration dword at ECX (CONFIG_ADDRESS form).
-pci_rd32:
-    push edx
-    mov eax, ecx
-    and eax, ~3
-    mov dx, 0xCF8
-    out dx, eax
-    mov dx, 0xCFC
-    in eax, dx
-    pop edx
-    ret
-
-; pci_wr8 — the configuration byte at ECX = AL.
-pci_wr8:
-    push edx
-    push eax
-    mov eax, ecx
-    and eax, ~3
-    mov dx, 0xCF8
-    out dx, eax
-    mov edx, ecx
-    and edx, 3
-    add edx, 0xCFC
-    pop eax
-    out dx, al
-    pop edx
-    ret
+%include "pci.inc"
 
     section .data
 saved_ccb: db 0

@@ -5,82 +5,9 @@
  * "QEMU" was read from QEMU 7.2's PIIX4 by a bare-metal program. */
 #include "hw/acpi_pm.h"
 #include "tests/unit/check.h"
+#include "tests/unit/sim_clock.h"
 
 #include <string.h>
-
-/* ---- a simulated clock: time moves only when the test says ---- */
-
-struct HwTimer {
-    bool armed;
-    int64_t expire;
-    void (*cb)(void *opaque);
-    void *opaque;
-};
-
-static int64_t sim_ns;
-static struct HwTimer sim_timers[2];
-static unsigned sim_ntimers;
-static bool sim_fail_timer;
-
-static int64_t sim_now(void *opaque)
-{
-    return sim_ns;
-}
-
-static HwTimer *sim_timer_new(void *opaque, void (*cb)(void *), void *cb_opaque)
-{
-    if (sim_fail_timer || sim_ntimers == 2) {
-        return NULL;
-    }
-    HwTimer *t = &sim_timers[sim_ntimers++];
-    *t = (struct HwTimer){.cb = cb, .opaque = cb_opaque};
-    return t;
-}
-
-static void sim_timer_mod(HwTimer *t, int64_t expire)
-{
-    t->armed = true;
-    t->expire = expire;
-}
-
-static void sim_timer_del(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static void sim_timer_free(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static const HwClock sim_clock = {.now_ns = sim_now,
-                                  .timer_new = sim_timer_new,
-                                  .timer_mod = sim_timer_mod,
-                                  .timer_del = sim_timer_del,
-                                  .timer_free = sim_timer_free};
-
-/* Move the clock to ns, running the timers that expire on the way. */
-static void advance_to(int64_t ns)
-{
-    for (;;) {
-        HwTimer *next = NULL;
-        for (unsigned i = 0; i < sim_ntimers; i++) {
-            HwTimer *t = &sim_timers[i];
-            if (t->armed && t->expire <= ns && (!next || t->expire < next->expire)) {
-                next = t;
-            }
-        }
-        if (!next) {
-            break;
-        }
-        if (next->expire > sim_ns) {
-            sim_ns = next->expire;
-        }
-        next->armed = false;
-        next->cb(next->opaque);
-    }
-    sim_ns = ns;
-}
 
 /* The first ns of PM timer tick t. */
 static int64_t ns_of(int64_t t)
@@ -125,23 +52,23 @@ static void wr(unsigned off, uint32_t v, unsigned size)
 
 static void test_timer(void)
 {
-    advance_to(0);
+    sim_advance_to(0);
     CHECK_EQ(rd(ACPI_PM_TMR, 4), 0);
     /* 3.579545 MHz: ticks = ns * 3579545 / 10^9, rounded down. */
-    advance_to(1000000);
+    sim_advance_to(1000000);
     CHECK_EQ(rd(ACPI_PM_TMR, 4), 3579);
-    advance_to(1000000000);
+    sim_advance_to(1000000000);
     CHECK_EQ(rd(ACPI_PM_TMR, 4), 3579545);
     CHECK_EQ(acpi_pm_timer(&pm), 3579545);
     /* Byte and word reads see the same counter's bytes. */
     CHECK_EQ(rd(ACPI_PM_TMR + 1, 1), (3579545 >> 8) & 0xff);
     CHECK_EQ(rd(ACPI_PM_TMR + 2, 2), 3579545 >> 16);
     /* 24 bits (TMR_VAL_EXT = 0): bits 31:24 read 0, and it wraps. */
-    advance_to(ns_of(0xffffff));
+    sim_advance_to(ns_of(0xffffff));
     CHECK_EQ(rd(ACPI_PM_TMR, 4), 0xffffff);
-    advance_to(ns_of(0x1000000));
+    sim_advance_to(ns_of(0x1000000));
     CHECK_EQ(rd(ACPI_PM_TMR, 4), 0);
-    advance_to(10ll * 1000000000);
+    sim_advance_to(10ll * 1000000000);
     CHECK_EQ(rd(ACPI_PM_TMR, 4), (35795450 & 0xffffff));
     CHECK_EQ(rd(ACPI_PM_TMR + 3, 1), 0);
     /* Read-only. */
@@ -152,29 +79,29 @@ static void test_timer(void)
 static void test_tmr_sts(void)
 {
     int64_t base = 0x3000000; /* a tick where bit 23 has just toggled */
-    advance_to(ns_of(base));
+    sim_advance_to(ns_of(base));
     acpi_pm_reset(&pm);
     CHECK_EQ(rd(ACPI_PM1_STS, 2), 0); /* QEMU sets it at reset; here it waits */
     /* Set when bit 23 toggles (0 -> 1 here), not a tick before. */
-    advance_to(ns_of(base + 0x800000) - 1);
+    sim_advance_to(ns_of(base + 0x800000) - 1);
     CHECK_EQ(rd(ACPI_PM1_STS, 2), 0);
-    advance_to(ns_of(base + 0x800000));
+    sim_advance_to(ns_of(base + 0x800000));
     CHECK_EQ(rd(ACPI_PM1_STS, 2), ACPI_PM1_TMR);
     /* Stays set; write 1 clears it; writing 0 does not. */
-    advance_to(ns_of(base + 0x900000));
+    sim_advance_to(ns_of(base + 0x900000));
     wr(ACPI_PM1_STS, 0, 2);
     CHECK_EQ(rd(ACPI_PM1_STS, 2), ACPI_PM1_TMR);
     wr(ACPI_PM1_STS, ACPI_PM1_TMR, 2);
     CHECK_EQ(rd(ACPI_PM1_STS, 2), 0);
     /* Set again at the next toggle (1 -> 0, the counter at 0x1000000). */
-    advance_to(ns_of(base + 0xffffff));
+    sim_advance_to(ns_of(base + 0xffffff));
     CHECK_EQ(rd(ACPI_PM1_STS, 2), 0);
-    advance_to(ns_of(base + 0x1000000));
+    sim_advance_to(ns_of(base + 0x1000000));
     CHECK_EQ(rd(ACPI_PM1_STS, 2), ACPI_PM1_TMR);
     CHECK_EQ(rd(ACPI_PM_TMR, 4) & 0x800000, 0);
     /* Several toggles while nobody looks: still one bit. A clear written
      * after them clears it (the toggles came before the write). */
-    advance_to(ns_of(base + 0x3800000));
+    sim_advance_to(ns_of(base + 0x3800000));
     wr(ACPI_PM1_STS, 0xffff, 2);
     CHECK_EQ(rd(ACPI_PM1_STS, 2), 0);
     CHECK_EQ(sci_edges, 0); /* TMR_EN was never set */
@@ -183,7 +110,7 @@ static void test_tmr_sts(void)
 static void test_sci(void)
 {
     int64_t base = 0x7000000; /* after test_tmr_sts: the clock only moves on */
-    advance_to(ns_of(base));
+    sim_advance_to(ns_of(base));
     acpi_pm_reset(&pm);
     sci_edges = 0;
     CHECK_EQ(rd(ACPI_PM1_CNT, 2), ACPI_PM1_CNT_SCI_EN);
@@ -191,17 +118,17 @@ static void test_sci(void)
     /* TMR_EN: the SCI rises at the toggle by itself (the armed timer). */
     wr(ACPI_PM1_EN, ACPI_PM1_TMR, 2);
     CHECK_EQ(rd(ACPI_PM1_EN, 2), ACPI_PM1_TMR);
-    advance_to(ns_of(base + 0x7fffff));
+    sim_advance_to(ns_of(base + 0x7fffff));
     CHECK_EQ(sci_level, 0);
-    advance_to(ns_of(base + 0x800000) + 5);
+    sim_advance_to(ns_of(base + 0x800000) + 5);
     CHECK_EQ(sci_level, 1);
     CHECK_EQ(sci_edges, 1);
     /* It is a level: it stays up until the status is cleared. */
-    advance_to(ns_of(base + 0x900000));
+    sim_advance_to(ns_of(base + 0x900000));
     CHECK_EQ(sci_level, 1);
     wr(ACPI_PM1_STS, ACPI_PM1_TMR, 2);
     CHECK_EQ(sci_level, 0);
-    advance_to(ns_of(base + 0x1000000));
+    sim_advance_to(ns_of(base + 0x1000000));
     CHECK_EQ(sci_level, 1);
     CHECK_EQ(sci_edges, 2);
     /* Disabling the event drops the SCI; the status stays. */

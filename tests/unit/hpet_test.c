@@ -7,97 +7,10 @@
  * and pass-through, and Linux's own programming sequences. */
 #include "hw/hpet.h"
 #include "tests/unit/check.h"
+#include "tests/unit/sim_clock.h"
 
 #include <errno.h>
 #include <string.h>
-
-/* ---- a simulated clock: time moves only when the test says ---- */
-
-#define SIM_TIMERS 4
-
-struct HwTimer {
-    bool armed;
-    int64_t expire;
-    void (*cb)(void *opaque);
-    void *opaque;
-};
-
-static int64_t sim_ns;
-static struct HwTimer sim_timers[SIM_TIMERS];
-static unsigned sim_ntimers;
-
-static int64_t sim_now(void *opaque)
-{
-    return sim_ns;
-}
-
-static HwTimer *sim_timer_new(void *opaque, void (*cb)(void *), void *cb_opaque)
-{
-    if (sim_ntimers == SIM_TIMERS) {
-        return NULL;
-    }
-    HwTimer *t = &sim_timers[sim_ntimers++];
-    *t = (struct HwTimer){.cb = cb, .opaque = cb_opaque};
-    return t;
-}
-
-static void sim_timer_mod(HwTimer *t, int64_t expire)
-{
-    t->armed = true;
-    t->expire = expire;
-}
-
-static void sim_timer_del(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static void sim_timer_free(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static const HwClock sim_clock = {.now_ns = sim_now,
-                                  .timer_new = sim_timer_new,
-                                  .timer_mod = sim_timer_mod,
-                                  .timer_del = sim_timer_del,
-                                  .timer_free = sim_timer_free};
-
-/* Move the clock to ns, running the timers that expire on the way, each
- * at its expiry time. */
-static void advance_to(int64_t ns)
-{
-    for (;;) {
-        HwTimer *next = NULL;
-        for (unsigned i = 0; i < sim_ntimers; i++) {
-            HwTimer *t = &sim_timers[i];
-            if (t->armed && t->expire <= ns && (!next || t->expire < next->expire)) {
-                next = t;
-            }
-        }
-        if (!next) {
-            break;
-        }
-        if (next->expire > sim_ns) {
-            sim_ns = next->expire;
-        }
-        next->armed = false;
-        next->cb(next->opaque);
-    }
-    sim_ns = ns;
-}
-
-static void advance(int64_t ns)
-{
-    advance_to(sim_ns + ns);
-}
-
-/* A host that was away: the clock jumps to ns, then the due timers run late. */
-static void jump_to(int64_t ns)
-{
-    sim_ns = ns;
-    advance_to(ns);
-}
 
 /* The expiry of the HwTimer of HPET timer n, or -1 if not armed. */
 static int64_t expiry(unsigned n);
@@ -150,8 +63,7 @@ static int64_t expiry(unsigned n)
 
 static void setup_cap(uint32_t route_cap)
 {
-    sim_ns = SIM_START;
-    sim_ntimers = 0;
+    sim_reset(SIM_START);
     memset(gsi, 0, sizeof(gsi));
     memset(&irq0, 0, sizeof(irq0));
     memset(&irq8, 0, sizeof(irq8));
@@ -277,24 +189,24 @@ static void test_registers(void)
 static void test_counter(void)
 {
     setup();
-    advance(MS);
+    sim_advance(MS);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 0); /* halted */
     start();
     CHECK_EQ(rd64(HPET_REG_COUNTER), 0);
-    advance(9);
+    sim_advance(9);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 0);
-    advance(1);
+    sim_advance(1);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 1); /* one tick per 10 ns */
-    advance(MS - 10);
+    sim_advance(MS - 10);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 100000);
-    advance(NS);
+    sim_advance(NS);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 100100000);
     /* Halted, it holds; restarted, it runs on from there. */
     stop();
-    advance(5 * NS);
+    sim_advance(5 * NS);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 100100000);
     start();
-    advance(10 * US);
+    sim_advance(10 * US);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 100101000);
     stop();
 
@@ -311,16 +223,16 @@ static void test_counter(void)
     /* Across the 32-bit boundary: the carry reaches the high half. */
     wr64(HPET_REG_COUNTER, 0xffffff00ull);
     start();
-    advance(2560 + 10);
+    sim_advance(2560 + 10);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 0x100000001ull);
     CHECK_EQ(rd32(HPET_REG_COUNTER + 4), 1);
     /* Written while running: it moves and runs on. */
     wr64(HPET_REG_COUNTER, 1000);
-    advance(100);
+    sim_advance(100);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 1010);
     /* The 64-bit counter wraps to 0. */
     wr64(HPET_REG_COUNTER, ~0ull - 1);
-    advance(30);
+    sim_advance(30);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 1);
     CHECK_EQ(hpet_counter(&hpet), 1);
     hpet_destroy(&hpet);
@@ -336,10 +248,10 @@ static void test_oneshot(void)
     wr64(tcmp(0), 5000);
     wr64(tcfg(0), HPET_TN_LEVEL | HPET_TN_INT_ENB | route(2));
     CHECK_EQ(expiry(0), at_tick(5000));
-    advance_to(at_tick(5000) - 1);
+    sim_advance_to(at_tick(5000) - 1);
     CHECK_EQ(gsi[2].level, 0);
     CHECK_EQ(rd64(HPET_REG_INT_STATUS), 0);
-    advance_to(at_tick(5000));
+    sim_advance_to(at_tick(5000));
     CHECK_EQ(gsi[2].level, 1);
     CHECK_EQ(gsi[2].last_edge, at_tick(5000));
     CHECK_EQ(rd64(HPET_REG_INT_STATUS), 1);
@@ -352,13 +264,13 @@ static void test_oneshot(void)
     wr32(HPET_REG_INT_STATUS, 0x1);
     CHECK_EQ(rd64(HPET_REG_INT_STATUS), 0);
     CHECK_EQ(gsi[2].level, 0);
-    advance(NS);
+    sim_advance(NS);
     CHECK_EQ(gsi[2].edges, 1);
 
     /* Rearmed by a new comparator value. */
     uint64_t c = rd64(HPET_REG_COUNTER);
     wr64(tcmp(0), c + 123);
-    advance(1230);
+    sim_advance(1230);
     CHECK_EQ(gsi[2].edges, 2);
     CHECK_EQ(gsi[2].last_edge, sim_ns);
     wr32(HPET_REG_INT_STATUS, 1);
@@ -369,7 +281,7 @@ static void test_oneshot(void)
     wr32(tcmp(0) + 4, (uint32_t)((c + 1000) >> 32));
     CHECK_EQ(rd64(tcmp(0)), c + 1000);
     int64_t due = sim_ns + 10000;
-    advance_to(due);
+    sim_advance_to(due);
     CHECK_EQ(gsi[2].edges, 3);
     CHECK_EQ(gsi[2].last_edge, due);
     wr32(HPET_REG_INT_STATUS, 1);
@@ -392,20 +304,20 @@ static void test_32bit_mode(void)
     wr32(tcmp(1), 0x100);
     start();
     CHECK_EQ(expiry(1), at_tick(0x100));
-    advance_to(at_tick(0x100));
+    sim_advance_to(at_tick(0x100));
     CHECK_EQ(gsi[2].edges, 1);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 0x800000000ull);
     CHECK_EQ(rd64(HPET_REG_INT_STATUS), 2);
     wr32(HPET_REG_INT_STATUS, 2);
     CHECK_EQ(expiry(1), at_tick(0x200));
-    advance_to(at_tick(0x200));
+    sim_advance_to(at_tick(0x200));
     CHECK_EQ(gsi[2].edges, 2);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 0x800000100ull);
     wr32(HPET_REG_INT_STATUS, 2);
     /* Next: the wrap 2^32 - 0x100 ticks on (counter 0x900000000), then
      * the match 0x100 after it. */
     CHECK_EQ(expiry(1), at_tick(0x100000100ull));
-    advance_to(at_tick(0x100000100ull));
+    sim_advance_to(at_tick(0x100000100ull));
     CHECK_EQ(gsi[2].edges, 3);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 0x900000000ull);
     wr32(HPET_REG_INT_STATUS, 2);
@@ -432,35 +344,35 @@ static void test_periodic(void)
     wr64(tcmp(0), 0x123);
     CHECK_EQ(rd64(tcfg(0)) & HPET_TN_VAL_SET, 0); /* cleared by the write */
     start();
-    advance_to(at_tick(0x123));
+    sim_advance_to(at_tick(0x123));
     CHECK_EQ(gsi[2].edges, 1);
     CHECK_EQ(gsi[2].level, 0); /* a pulse */
     CHECK_EQ(rd64(tcmp(0)), 0x246);
     CHECK_EQ(rd64(HPET_REG_INT_STATUS), 0); /* edge mode: no status */
-    advance_to(at_tick(0x246));
+    sim_advance_to(at_tick(0x246));
     CHECK_EQ(gsi[2].edges, 2);
     CHECK_EQ(rd64(tcmp(0)), 0x369);
-    advance_to(at_tick(0x123 * 10));
+    sim_advance_to(at_tick(0x123 * 10));
     CHECK_EQ(gsi[2].edges, 10);
     CHECK_EQ(gsi[2].last_edge, at_tick(0x123 * 10));
 
     /* A late host: the missed periods coalesce into one interrupt and the
      * comparator steps to the first multiple ahead of the counter. */
     int e = gsi[2].edges;
-    jump_to(at_tick(0x123 * 50 + 7));
+    sim_jump_to(at_tick(0x123 * 50 + 7));
     CHECK_EQ(gsi[2].edges, e + 1);
     CHECK_EQ(rd64(tcmp(0)), 0x123 * 51);
-    advance_to(at_tick(0x123 * 51));
+    sim_advance_to(at_tick(0x123 * 51));
     CHECK_EQ(gsi[2].edges, e + 2);
 
     /* A write without VAL_SET changes only the accumulator: the next match
      * stays, the one after uses the new period. */
     wr64(tcmp(0), 1000);
     CHECK_EQ(rd64(tcmp(0)), 0x123 * 52);
-    advance_to(at_tick(0x123 * 52));
+    sim_advance_to(at_tick(0x123 * 52));
     CHECK_EQ(rd64(tcmp(0)), 0x123 * 52 + 1000);
     CHECK_EQ(gsi[2].edges, e + 3);
-    advance_to(at_tick(0x123 * 52 + 1000));
+    sim_advance_to(at_tick(0x123 * 52 + 1000));
     CHECK_EQ(gsi[2].edges, e + 4);
     hpet_destroy(&hpet);
 }
@@ -477,12 +389,12 @@ static void test_periodic_32bit_wrap(void)
     wr32(tcmp(0), 0x20000); /* the accumulator only */
     CHECK_EQ(rd64(tcmp(0)), 0xffff0000ull);
     start();
-    advance_to(at_tick(0x10000));
+    sim_advance_to(at_tick(0x10000));
     CHECK_EQ(gsi[2].edges, 1);
     CHECK_EQ(rd64(tcmp(0)), 0x00010000ull);
     /* The next match is on the low 32 bits of the 64-bit counter. */
     CHECK_EQ(expiry(0), at_tick(0x30000));
-    advance_to(at_tick(0x30000));
+    sim_advance_to(at_tick(0x30000));
     CHECK_EQ(gsi[2].edges, 2);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 0x100010000ull);
     CHECK_EQ(rd64(tcmp(0)), 0x00030000ull);
@@ -499,7 +411,7 @@ static void test_periodic_32bit_wrap(void)
     int64_t t0 = sim_ns;
     start();
     CHECK_EQ(expiry(1), t0 + 0x100000000ll * 10);
-    jump_to(t0 + 0x100000000ll * 10);
+    sim_jump_to(t0 + 0x100000000ll * 10);
     CHECK_EQ(rd64(tcmp(1)), 0x200000000ull);
     hpet_destroy(&hpet);
 }
@@ -514,20 +426,20 @@ static void test_level_and_edge(void)
      * enabling the interrupt then raises it. */
     wr64(tcfg(2), HPET_TN_LEVEL | route(20));
     wr64(tcmp(2), 100);
-    advance_to(at_tick(100));
+    sim_advance_to(at_tick(100));
     CHECK_EQ(rd64(HPET_REG_INT_STATUS), 4);
     CHECK_EQ(gsi[20].level, 0);
     wr64(tcfg(2), HPET_TN_LEVEL | HPET_TN_INT_ENB | route(20));
     CHECK_EQ(gsi[20].level, 1);
     /* Firing again while set: still one assertion. */
     wr64(tcmp(2), 200);
-    advance_to(at_tick(200));
+    sim_advance_to(at_tick(200));
     CHECK_EQ(gsi[20].edges, 1);
     wr64(HPET_REG_INT_STATUS, 4);
     CHECK_EQ(gsi[20].level, 0);
     /* Clearing INT_ENB drops the line, keeps the status. */
     wr64(tcmp(2), 300);
-    advance_to(at_tick(300));
+    sim_advance_to(at_tick(300));
     CHECK_EQ(gsi[20].level, 1);
     wr64(tcfg(2), HPET_TN_LEVEL | route(20));
     CHECK_EQ(gsi[20].level, 0);
@@ -539,13 +451,13 @@ static void test_level_and_edge(void)
     CHECK_EQ(gsi[20].edges, 2);
     /* Edge: one pulse per match, no status. */
     wr64(tcmp(2), 400);
-    advance_to(at_tick(400));
+    sim_advance_to(at_tick(400));
     CHECK_EQ(gsi[20].edges, 3);
     CHECK_EQ(gsi[20].level, 0);
     /* Edge with INT_ENB clear: nothing at all. */
     wr64(tcfg(2), route(20));
     wr64(tcmp(2), 500);
-    advance_to(at_tick(500));
+    sim_advance_to(at_tick(500));
     CHECK_EQ(gsi[20].edges, 3);
     CHECK_EQ(rd64(HPET_REG_INT_STATUS), 0);
     /* An edge on a line a level timer holds high is lost. */
@@ -553,7 +465,7 @@ static void test_level_and_edge(void)
     wr64(tcfg(1), HPET_TN_INT_ENB | route(16));
     wr64(tcmp(0), 600);
     wr64(tcmp(1), 700);
-    advance_to(at_tick(800));
+    sim_advance_to(at_tick(800));
     CHECK_EQ(gsi[16].edges, 1);
     CHECK_EQ(gsi[16].level, 1);
     /* Halting clears the status and drops the line (QEMU). */
@@ -577,7 +489,7 @@ static void test_routing(void)
         if (allowed) {
             int e = gsi[g].edges;
             wr64(tcmp(2), rd64(HPET_REG_COUNTER) + 10);
-            advance(100);
+            sim_advance(100);
             CHECK_EQ(gsi[g].edges, e + 1);
         }
     }
@@ -585,7 +497,7 @@ static void test_routing(void)
     /* Moving a level timer's route moves its assertion. */
     wr64(tcfg(0), HPET_TN_LEVEL | HPET_TN_INT_ENB | route(17));
     wr64(tcmp(0), rd64(HPET_REG_COUNTER) + 10);
-    advance(100);
+    sim_advance(100);
     CHECK_EQ(gsi[17].level, 1);
     wr64(tcfg(0), HPET_TN_LEVEL | HPET_TN_INT_ENB | route(18));
     CHECK_EQ(gsi[17].level, 0);
@@ -597,7 +509,7 @@ static void test_routing(void)
     start();
     wr64(tcfg(2), HPET_TN_INT_ENB | HPET_TN_LEVEL);
     wr64(tcmp(2), 10);
-    advance(1000);
+    sim_advance(1000);
     CHECK_EQ(rd64(HPET_REG_INT_STATUS), 4);
     for (unsigned g = 0; g < HPET_NUM_GSI; g++) {
         CHECK_EQ(gsi[g].edges, 0);
@@ -644,7 +556,7 @@ static void test_legacy(void)
     wr64(tcmp(0), 100);
     wr64(tcmp(1), 200);
     wr64(tcmp(2), 300);
-    advance_to(at_tick(1000));
+    sim_advance_to(at_tick(1000));
     CHECK_EQ(irq0.edges, 2);
     CHECK_EQ(irq0.last_edge, at_tick(100));
     CHECK_EQ(irq0.level, 0);
@@ -685,17 +597,17 @@ static void test_halt_restart(void)
     start();
     wr64(tcfg(0), HPET_TN_INT_ENB | route(2));
     wr64(tcmp(0), 1000000); /* 10 ms */
-    advance(4 * MS);
+    sim_advance(4 * MS);
     stop();
     CHECK_EQ(expiry(0), -1);
-    advance(100 * MS); /* halted: no interrupt, no counting */
+    sim_advance(100 * MS); /* halted: no interrupt, no counting */
     CHECK_EQ(gsi[2].edges, 0);
     CHECK_EQ(rd64(HPET_REG_COUNTER), 400000);
     start();
     CHECK_EQ(expiry(0), sim_ns + 6 * MS);
-    advance(6 * MS - 10);
+    sim_advance(6 * MS - 10);
     CHECK_EQ(gsi[2].edges, 0);
-    advance(10);
+    sim_advance(10);
     CHECK_EQ(gsi[2].edges, 1);
 
     /* Programmed behind the counter with the interrupt enabled: the next
@@ -703,7 +615,7 @@ static void test_halt_restart(void)
     uint64_t c = rd64(HPET_REG_COUNTER);
     wr64(tcmp(0), c - 50);
     CHECK_EQ(expiry(0), sim_ns + 10);
-    advance(10);
+    sim_advance(10);
     CHECK_EQ(gsi[2].edges, 2);
     CHECK_EQ(expiry(0), -1); /* 64-bit: the next match is a wrap away */
     /* Behind with the interrupt disabled: an exact match only. */
@@ -714,7 +626,7 @@ static void test_halt_restart(void)
     /* Enabling the interrupt programs it: at once. */
     wr64(tcfg(0), HPET_TN_LEVEL | HPET_TN_INT_ENB | route(2));
     CHECK_EQ(expiry(0), sim_ns + 10);
-    advance(10);
+    sim_advance(10);
     CHECK_EQ(gsi[2].level, 1);
 
     /* Reset: halted at 0, comparators all ones, status clear, lines low. */
@@ -727,10 +639,10 @@ static void test_halt_restart(void)
     CHECK_EQ(expiry(0), -1);
     /* Never-programmed comparators (all ones) do not fire at enable. */
     wr64(tcfg(0), HPET_TN_INT_ENB | HPET_TN_LEVEL | route(2));
-    advance(10);
+    sim_advance(10);
     CHECK_EQ(gsi[2].level, 0);
     start();
-    advance(MS);
+    sim_advance(MS);
     CHECK_EQ(gsi[2].level, 0);
     hpet_destroy(&hpet);
 }
@@ -747,7 +659,7 @@ static void test_linux_sequences(void)
     wr32(HPET_REG_COUNTER, 0);
     wr32(HPET_REG_COUNTER + 4, 0);
     start();
-    advance(MS);
+    sim_advance(MS);
     CHECK_EQ(rd32(HPET_REG_COUNTER), 100000);
     /* Legacy clockevent, periodic at HZ=250: 400,000 ticks, 32-bit mode,
      * the comparator written twice (VAL_SET, then the period). */
@@ -759,10 +671,10 @@ static void test_linux_sequences(void)
     wr32(tcfg(0), cfg);
     uint32_t cnt = rd32(HPET_REG_COUNTER);
     wr32(tcmp(0), cnt + delta);
-    advance(1000); /* udelay(1) */
+    sim_advance(1000); /* udelay(1) */
     wr32(tcmp(0), delta);
     int64_t first = sim_ns - 1000 + 4 * MS;
-    advance_to(first + 10 * 4 * MS);
+    sim_advance_to(first + 10 * 4 * MS);
     CHECK_EQ(irq0.edges, 11);
     CHECK_EQ(irq0.first_edge, first);
     CHECK_EQ(irq0.last_edge, first + 40 * MS);
@@ -772,28 +684,28 @@ static void test_linux_sequences(void)
     wr32(tcfg(0), cfg);
     cfg |= HPET_TN_INT_ENB | HPET_TN_32BIT;
     wr32(tcfg(0), cfg);
-    advance(10);
+    sim_advance(10);
     cnt = rd32(HPET_REG_COUNTER);
     wr32(tcmp(0), cnt + 12345);
     int64_t due = sim_ns + 123450;
     /* Linux's check: the counter has not passed the comparator yet. */
     CHECK((int32_t)(rd32(HPET_REG_COUNTER) - (cnt + 12345)) < 0);
-    advance_to(due - 1);
+    sim_advance_to(due - 1);
     CHECK_EQ(irq0.edges, 11);
-    advance_to(due);
+    sim_advance_to(due);
     CHECK_EQ(irq0.edges, 12);
     CHECK_EQ(irq0.last_edge, due);
     /* A deadline already passed when written: the next tick (QEMU's rule). */
     cnt = rd32(HPET_REG_COUNTER);
     wr32(tcmp(0), cnt - 3);
-    advance(10);
+    sim_advance(10);
     CHECK_EQ(irq0.edges, 13);
     hpet_destroy(&hpet);
 }
 
 static void test_no_timer(void)
 {
-    sim_ntimers = SIM_TIMERS - 1; /* room for one timer of three */
+    sim_ntimers = SIM_MAX_TIMERS - 1; /* room for one timer of three */
     CHECK_EQ(hpet_init(&hpet, &sim_clock, &(HpetIrqs){0}, HPET_PC_ROUTE_CAP), -ENOMEM);
 }
 

@@ -4,59 +4,12 @@
  * port 0x61, and IRQ 0 with its coalescing of edges the PIC has not taken. */
 #include "hw/hw.h"
 #include "tests/unit/check.h"
+#include "tests/unit/sim_clock.h"
 
 #include <errno.h>
 #include <string.h>
 
-/* ---- a simulated clock: time moves only when the test says ---- */
-
-struct HwTimer {
-    bool armed;
-    int64_t expire;
-    void (*cb)(void *opaque);
-    void *opaque;
-};
-
-static int64_t sim_ns;
-static struct HwTimer sim_timers[4];
-static unsigned sim_ntimers;
-
-static int64_t sim_now(void *opaque)
-{
-    return sim_ns;
-}
-
-static HwTimer *sim_timer_new(void *opaque, void (*cb)(void *), void *cb_opaque)
-{
-    if (sim_ntimers == 4) {
-        return NULL;
-    }
-    HwTimer *t = &sim_timers[sim_ntimers++];
-    *t = (struct HwTimer){.cb = cb, .opaque = cb_opaque};
-    return t;
-}
-
-static void sim_timer_mod(HwTimer *t, int64_t expire)
-{
-    t->armed = true;
-    t->expire = expire;
-}
-
-static void sim_timer_del(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static void sim_timer_free(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static const HwClock sim_clock = {.now_ns = sim_now,
-                                  .timer_new = sim_timer_new,
-                                  .timer_mod = sim_timer_mod,
-                                  .timer_del = sim_timer_del,
-                                  .timer_free = sim_timer_free};
+/* ---- PIT ticks on the simulated clock (tests/unit/sim_clock.h) ---- */
 
 /* The first ns of PIT tick t. */
 static int64_t ns_of(int64_t t)
@@ -69,32 +22,9 @@ static int64_t tick_now(void)
     return (int64_t)((__int128)sim_ns * PIT_FREQ_HZ / 1000000000);
 }
 
-/* Move the clock to ns, running the timers that expire on the way. */
-static void advance_ns(int64_t ns)
-{
-    for (;;) {
-        HwTimer *next = NULL;
-        for (unsigned i = 0; i < sim_ntimers; i++) {
-            HwTimer *t = &sim_timers[i];
-            if (t->armed && t->expire <= ns && (!next || t->expire < next->expire)) {
-                next = t;
-            }
-        }
-        if (!next) {
-            break;
-        }
-        if (next->expire > sim_ns) {
-            sim_ns = next->expire;
-        }
-        next->armed = false;
-        next->cb(next->opaque);
-    }
-    sim_ns = ns;
-}
-
 static void at_tick(int64_t t)
 {
-    advance_ns(ns_of(t));
+    sim_advance_to(ns_of(t));
 }
 
 /* ---- the device ---- */
@@ -117,8 +47,7 @@ static void irq0(void *opaque, int n, int level)
 
 static void setup(void)
 {
-    sim_ns = ns_of(1000);
-    sim_ntimers = 0;
+    sim_reset(ns_of(1000));
     edges = 0;
     irq_level = 0;
     CHECK(pit_init(&pit, &sim_clock, (IrqLine){irq0, NULL, 0}) == 0);
@@ -508,9 +437,9 @@ static void test_port61(void)
     out(0x61, 0xf2); /* bits 7:4 are read-only; the gate drops */
     CHECK_EQ(in(0x61) & 0x2f, 0x22);
     /* Bit 4 toggles every 15.085 us. */
-    advance_ns(15085 * 1000);
+    sim_advance_to(15085 * 1000);
     uint8_t a = in(0x61) & 0x10;
-    advance_ns(15085 * 1001);
+    sim_advance_to(15085 * 1001);
     uint8_t b = in(0x61) & 0x10;
     CHECK(a != b);
 }
@@ -574,8 +503,7 @@ static void board_intr_changed(void *opaque, int n, int level)
 static void test_board_irq0(void)
 {
     static PcMachine pc;
-    sim_ns = ns_of(1000);
-    sim_ntimers = 0;
+    sim_reset(ns_of(1000));
     CHECK(pc_init(&pc, 16u << 20) == 0);
     CHECK(pc_add_pit(&pc, &sim_clock) == 0);
     CHECK(pc_add_pit(&pc, &sim_clock) == -EBUSY);

@@ -7,6 +7,7 @@
 #include "hw/ioapic.h"
 #include "hw/lapic.h"
 #include "tests/unit/check.h"
+#include "tests/unit/sim_clock.h"
 
 #include <errno.h>
 #include <string.h>
@@ -216,38 +217,6 @@ static void test_polarity(void)
 
 /* ---- the board: ISA IRQs, GSIs, the APIC bus ---- */
 
-struct HwTimer {
-    bool armed;
-};
-
-static int64_t sim_now(void *opaque)
-{
-    return 1000;
-}
-
-static struct HwTimer sim_timer;
-
-static HwTimer *sim_timer_new(void *opaque, void (*cb)(void *), void *cb_opaque)
-{
-    return &sim_timer;
-}
-
-static void sim_timer_mod(HwTimer *t, int64_t expire)
-{
-    t->armed = true;
-}
-
-static void sim_timer_del(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static const HwClock sim_clock = {.now_ns = sim_now,
-                                  .timer_new = sim_timer_new,
-                                  .timer_mod = sim_timer_mod,
-                                  .timer_del = sim_timer_del,
-                                  .timer_free = sim_timer_del};
-
 static int cpu_intr;
 
 static void intr_out(void *opaque, int n, int level)
@@ -276,6 +245,7 @@ static void board_entry(PcMachine *pc, unsigned pin, uint32_t lo)
 static void test_board(void)
 {
     PcMachine pc;
+    sim_reset(1000); /* the clock stands still: the test runs no timer */
     CHECK(pc_init(&pc, 16u << 20) == 0);
     /* The IOAPIC is there without a local APIC; IRQ 0 reaches pin 2. */
     CHECK_EQ(mem32(&pc, 0xfee00030), 0xffffffff); /* no local APIC yet */

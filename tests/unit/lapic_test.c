@@ -7,76 +7,9 @@
  * and fixed level-triggered modes, LINT1 as NMI, global disable, MSIs. */
 #include "hw/lapic.h"
 #include "tests/unit/check.h"
+#include "tests/unit/sim_clock.h"
 
 #include <string.h>
-
-/* ---- a simulated clock: time moves only when the test says ---- */
-
-struct HwTimer {
-    bool armed;
-    int64_t expire;
-    void (*cb)(void *opaque);
-    void *opaque;
-};
-
-static int64_t sim_ns;
-static struct HwTimer sim_timers[4];
-static unsigned sim_ntimers;
-
-static int64_t sim_now(void *opaque)
-{
-    return sim_ns;
-}
-
-static HwTimer *sim_timer_new(void *opaque, void (*cb)(void *), void *cb_opaque)
-{
-    if (sim_ntimers == 4) {
-        return NULL;
-    }
-    HwTimer *t = &sim_timers[sim_ntimers++];
-    *t = (struct HwTimer){.cb = cb, .opaque = cb_opaque};
-    return t;
-}
-
-static void sim_timer_mod(HwTimer *t, int64_t expire)
-{
-    t->armed = true;
-    t->expire = expire;
-}
-
-static void sim_timer_del(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static const HwClock sim_clock = {.now_ns = sim_now,
-                                  .timer_new = sim_timer_new,
-                                  .timer_mod = sim_timer_mod,
-                                  .timer_del = sim_timer_del,
-                                  .timer_free = sim_timer_del};
-
-/* Move the clock to ns, running the timers that expire on the way. */
-static void advance_to(int64_t ns)
-{
-    for (;;) {
-        HwTimer *next = NULL;
-        for (unsigned i = 0; i < sim_ntimers; i++) {
-            HwTimer *t = &sim_timers[i];
-            if (t->armed && t->expire <= ns && (!next || t->expire < next->expire)) {
-                next = t;
-            }
-        }
-        if (!next) {
-            break;
-        }
-        if (next->expire > sim_ns) {
-            sim_ns = next->expire;
-        }
-        next->armed = false;
-        next->cb(next->opaque);
-    }
-    sim_ns = ns;
-}
 
 /* ---- two local APICs on a bus, their outputs recorded ---- */
 
@@ -117,11 +50,7 @@ static void eoi_out(void *opaque, uint8_t vector)
 
 static void setup(void)
 {
-    for (unsigned i = 0; i < sim_ntimers; i++) {
-        sim_timers[i].armed = false;
-    }
-    sim_ntimers = 0;
-    sim_ns = 1000000;
+    sim_reset(1000000);
     memset(&bus, 0, sizeof(bus));
     bus.eoi = eoi_out;
     memset(intr_level, 0, sizeof(intr_level));
@@ -632,15 +561,15 @@ static void test_timer_oneshot(void)
         int64_t t0 = sim_ns;
         wr(l, 0x380, 1000);
         CHECK_EQ(rd(l, 0x390), 1000);
-        advance_to(t0 + 10 * (int64_t)divides[i].div - 1);
+        sim_advance_to(t0 + 10 * (int64_t)divides[i].div - 1);
         CHECK_EQ(rd(l, 0x390), 991); /* 9 whole bus cycles */
-        advance_to(t0 + 1000 * (int64_t)divides[i].div - 1);
+        sim_advance_to(t0 + 1000 * (int64_t)divides[i].div - 1);
         CHECK_EQ(rd(l, 0x390), 1);
         CHECK(!irr_has(l, 0x60));
-        advance_to(t0 + 1000 * (int64_t)divides[i].div);
+        sim_advance_to(t0 + 1000 * (int64_t)divides[i].div);
         CHECK_EQ(rd(l, 0x390), 0);
         CHECK_EQ(timer_hits(l, 0x60), 1);
-        advance_to(t0 + 100000 * (int64_t)divides[i].div);
+        sim_advance_to(t0 + 100000 * (int64_t)divides[i].div);
         CHECK_EQ(timer_hits(l, 0x60), 0);
         CHECK_EQ(rd(l, 0x390), 0);
         CHECK_EQ(rd(l, 0x380), 1000);
@@ -655,53 +584,53 @@ static void test_timer_oneshot(void)
     wr(l, 0x320, LVT_MASKED | 0x60);
     int64_t t0 = sim_ns;
     wr(l, 0x380, 500);
-    advance_to(t0 + 200);
+    sim_advance_to(t0 + 200);
     CHECK_EQ(rd(l, 0x390), 300);
-    advance_to(t0 + 600);
+    sim_advance_to(t0 + 600);
     CHECK_EQ(rd(l, 0x390), 0);
     wr(l, 0x320, 0x60);
-    advance_to(t0 + 2000);
+    sim_advance_to(t0 + 2000);
     CHECK_EQ(timer_hits(l, 0x60), 0);
     /* Unmasked while counting: the interrupt at the end. */
     wr(l, 0x320, LVT_MASKED | 0x60);
     t0 = sim_ns;
     wr(l, 0x380, 500);
-    advance_to(t0 + 100);
+    sim_advance_to(t0 + 100);
     wr(l, 0x320, 0x60);
-    advance_to(t0 + 499);
+    sim_advance_to(t0 + 499);
     CHECK_EQ(timer_hits(l, 0x60), 0);
-    advance_to(t0 + 500);
+    sim_advance_to(t0 + 500);
     CHECK_EQ(timer_hits(l, 0x60), 1);
     /* A write of the initial count restarts; 0 stops. */
     t0 = sim_ns;
     wr(l, 0x380, 500);
-    advance_to(t0 + 400);
+    sim_advance_to(t0 + 400);
     wr(l, 0x380, 500);
-    advance_to(t0 + 899);
+    sim_advance_to(t0 + 899);
     CHECK_EQ(timer_hits(l, 0x60), 0);
     CHECK_EQ(rd(l, 0x390), 1);
     wr(l, 0x380, 0);
     CHECK_EQ(rd(l, 0x390), 0);
-    advance_to(t0 + 5000);
+    sim_advance_to(t0 + 5000);
     CHECK_EQ(timer_hits(l, 0x60), 0);
     /* A new divide while counting: the count goes on from where it is. */
     t0 = sim_ns;
     wr(l, 0x380, 1000);
-    advance_to(t0 + 400);
+    sim_advance_to(t0 + 400);
     CHECK_EQ(rd(l, 0x390), 600);
     wr(l, 0x3e0, 0x0); /* divide by 2 */
     CHECK_EQ(rd(l, 0x390), 600);
-    advance_to(t0 + 400 + 2 * 599);
+    sim_advance_to(t0 + 400 + 2 * 599);
     CHECK_EQ(rd(l, 0x390), 1);
     CHECK_EQ(timer_hits(l, 0x60), 0);
-    advance_to(t0 + 400 + 2 * 600);
+    sim_advance_to(t0 + 400 + 2 * 600);
     CHECK_EQ(timer_hits(l, 0x60), 1);
     /* Software disable masks the timer: no interrupt. */
     wr(l, 0x3e0, 0xb);
     t0 = sim_ns;
     wr(l, 0x380, 100);
     wr(l, 0xf0, 0xff);
-    advance_to(t0 + 1000);
+    sim_advance_to(t0 + 1000);
     CHECK_EQ(rd(l, 0x390), 0);
     enable(l);
     CHECK_EQ(timer_hits(l, 0x60), 0);
@@ -718,37 +647,37 @@ static void test_timer_periodic(void)
     int64_t t0 = sim_ns;
     wr(l, 0x380, 250); /* period 1000 ns */
     for (int k = 1; k <= 5; k++) {
-        advance_to(t0 + 1000 * k - 1);
+        sim_advance_to(t0 + 1000 * k - 1);
         CHECK_EQ(timer_hits(l, 0x61), 0);
         CHECK_EQ(rd(l, 0x390), 1);
-        advance_to(t0 + 1000 * k);
+        sim_advance_to(t0 + 1000 * k);
         CHECK_EQ(rd(l, 0x390), 250); /* reloaded */
         CHECK_EQ(timer_hits(l, 0x61), 1);
     }
-    advance_to(t0 + 5000 + 500);
+    sim_advance_to(t0 + 5000 + 500);
     CHECK_EQ(rd(l, 0x390), 125);
     /* Late: many periods pass while the first is pending: one IRR bit. */
-    advance_to(t0 + 50000 + 100);
+    sim_advance_to(t0 + 50000 + 100);
     CHECK_EQ(timer_hits(l, 0x61), 1);
     CHECK_EQ(rd(l, 0x390), 225);
-    advance_to(t0 + 51000);
+    sim_advance_to(t0 + 51000);
     CHECK_EQ(timer_hits(l, 0x61), 1);
     /* Masked: no interrupts, no host wakeups; unmasked: on again. */
     wr(l, 0x320, LVT_MASKED | 1u << 17 | 0x61);
     CHECK(!sim_timers[0].armed);
-    advance_to(t0 + 60000);
+    sim_advance_to(t0 + 60000);
     CHECK_EQ(timer_hits(l, 0x61), 0);
     CHECK_EQ(rd(l, 0x390), 250);
     wr(l, 0x320, 1u << 17 | 0x61);
-    advance_to(t0 + 61000);
+    sim_advance_to(t0 + 61000);
     CHECK_EQ(timer_hits(l, 0x61), 1);
     /* To one-shot mid-period: counts down to 0 once. */
-    advance_to(t0 + 61400);
+    sim_advance_to(t0 + 61400);
     wr(l, 0x320, 0x61);
     CHECK_EQ(rd(l, 0x390), 150);
-    advance_to(t0 + 62000);
+    sim_advance_to(t0 + 62000);
     CHECK_EQ(timer_hits(l, 0x61), 1);
-    advance_to(t0 + 70000);
+    sim_advance_to(t0 + 70000);
     CHECK_EQ(timer_hits(l, 0x61), 0);
     CHECK_EQ(rd(l, 0x390), 0);
     teardown();
@@ -770,24 +699,24 @@ static void test_timer_tsc_deadline(void)
     int64_t t0 = sim_ns;
     lapic_set_tsc_deadline(l, 123456, t0 + 700);
     CHECK_EQ(lapic_get_tsc_deadline(l), 123456);
-    advance_to(t0 + 699);
+    sim_advance_to(t0 + 699);
     CHECK_EQ(timer_hits(l, 0x62), 0);
-    advance_to(t0 + 700);
+    sim_advance_to(t0 + 700);
     CHECK_EQ(timer_hits(l, 0x62), 1);
     CHECK_EQ(lapic_get_tsc_deadline(l), 0); /* disarmed itself */
     /* A deadline already past: at once. */
     lapic_set_tsc_deadline(l, 1, t0 - 5);
-    advance_to(sim_ns);
+    sim_advance_to(sim_ns);
     CHECK_EQ(timer_hits(l, 0x62), 1);
     /* 0 disarms. */
     lapic_set_tsc_deadline(l, 99, sim_ns + 100);
     lapic_set_tsc_deadline(l, 0, 0);
-    advance_to(sim_ns + 1000);
+    sim_advance_to(sim_ns + 1000);
     CHECK_EQ(timer_hits(l, 0x62), 0);
     /* Masked: no interrupt, but the deadline passes and disarms. */
     wr(l, 0x320, LVT_MASKED | 2u << 17 | 0x62);
     lapic_set_tsc_deadline(l, 77, sim_ns + 100);
-    advance_to(sim_ns + 200);
+    sim_advance_to(sim_ns + 200);
     CHECK_EQ(timer_hits(l, 0x62), 0);
     CHECK_EQ(lapic_get_tsc_deadline(l), 0);
     /* Leaving TSC-deadline mode disarms it. */
@@ -796,13 +725,13 @@ static void test_timer_tsc_deadline(void)
     wr(l, 0x320, 0x62);
     wr(l, 0x320, 2u << 17 | 0x62);
     CHECK_EQ(lapic_get_tsc_deadline(l), 0);
-    advance_to(sim_ns + 1000);
+    sim_advance_to(sim_ns + 1000);
     CHECK_EQ(timer_hits(l, 0x62), 0);
     /* Entering it stops a one-shot count. */
     wr(l, 0x320, 0x62);
     wr(l, 0x380, 100);
     wr(l, 0x320, 2u << 17 | 0x62);
-    advance_to(sim_ns + 10000);
+    sim_advance_to(sim_ns + 10000);
     CHECK_EQ(timer_hits(l, 0x62), 0);
     teardown();
 }

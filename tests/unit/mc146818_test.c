@@ -7,102 +7,11 @@
  * qemu-system-x86_64 -M pc through its monitor). */
 #include "hw/mc146818.h"
 #include "tests/unit/check.h"
+#include "tests/unit/sim_clock.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
-
-/* ---- a simulated clock: time moves only when the test says ---- */
-
-#define SIM_TIMERS 4
-
-struct HwTimer {
-    bool armed;
-    int64_t expire;
-    void (*cb)(void *opaque);
-    void *opaque;
-};
-
-static int64_t sim_ns;
-static struct HwTimer sim_timers[SIM_TIMERS];
-static unsigned sim_ntimers;
-
-static int64_t sim_now(void *opaque)
-{
-    return sim_ns;
-}
-
-static HwTimer *sim_timer_new(void *opaque, void (*cb)(void *), void *cb_opaque)
-{
-    if (sim_ntimers == SIM_TIMERS) {
-        return NULL;
-    }
-    HwTimer *t = &sim_timers[sim_ntimers++];
-    *t = (struct HwTimer){.cb = cb, .opaque = cb_opaque};
-    return t;
-}
-
-static void sim_timer_mod(HwTimer *t, int64_t expire)
-{
-    t->armed = true;
-    t->expire = expire;
-}
-
-static void sim_timer_del(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static void sim_timer_free(HwTimer *t)
-{
-    t->armed = false;
-}
-
-static const HwClock sim_clock = {.now_ns = sim_now,
-                                  .timer_new = sim_timer_new,
-                                  .timer_mod = sim_timer_mod,
-                                  .timer_del = sim_timer_del,
-                                  .timer_free = sim_timer_free};
-
-/* The earliest armed timer's expiry, or INT64_MAX. */
-static int64_t next_expiry(void)
-{
-    int64_t e = INT64_MAX;
-    for (unsigned i = 0; i < sim_ntimers; i++) {
-        if (sim_timers[i].armed && sim_timers[i].expire < e) {
-            e = sim_timers[i].expire;
-        }
-    }
-    return e;
-}
-
-/* Move the clock to ns, running the timers that expire on the way. */
-static void advance_to(int64_t ns)
-{
-    for (;;) {
-        HwTimer *next = NULL;
-        for (unsigned i = 0; i < sim_ntimers; i++) {
-            HwTimer *t = &sim_timers[i];
-            if (t->armed && t->expire <= ns && (!next || t->expire < next->expire)) {
-                next = t;
-            }
-        }
-        if (!next) {
-            break;
-        }
-        if (next->expire > sim_ns) {
-            sim_ns = next->expire;
-        }
-        next->armed = false;
-        next->cb(next->opaque);
-    }
-    sim_ns = ns;
-}
-
-static void advance(int64_t ns)
-{
-    advance_to(sim_ns + ns);
-}
 
 /* ---- the device ---- */
 
@@ -142,8 +51,7 @@ static int64_t epoch(int y, int mo, int d, int h, int mi, int s)
  * SIM_START + (1 s - frac_ns) + k s. */
 static void setup(int64_t sec, int64_t frac_ns)
 {
-    sim_ns = SIM_START;
-    sim_ntimers = 0;
+    sim_reset(SIM_START);
     irq_level = 0;
     edges = 0;
     CHECK(rtc_init(&rtc, &sim_clock, sec * NS + frac_ns, (IrqLine){irq8, NULL, 0}) == 0);
@@ -257,7 +165,7 @@ static void test_power_on(void)
     CHECK_EQ(rd(RTC_PS2_CENTURY), 0x20);
     CHECK_EQ(rd(0x20), 0); /* RAM starts zeroed */
     CHECK(!irq_level);
-    CHECK_EQ(next_expiry(), INT64_MAX); /* no interrupt enabled: nothing armed */
+    CHECK_EQ(sim_next_expiry(), INT64_MAX); /* no interrupt enabled: nothing armed */
     rtc_destroy(&rtc);
 }
 
@@ -268,17 +176,17 @@ static void test_update_cycle(void)
     int64_t upd = SIM_START + 750 * MS; /* the wall clock's next second */
 
     /* UIP is 1 for the last 244 us before the update, 0 before and after. */
-    advance_to(upd - UIP_LEAD - 1);
+    sim_advance_to(upd - UIP_LEAD - 1);
     CHECK(!uip());
     CHECK_DATE(t0);
-    advance_to(upd - UIP_LEAD);
+    sim_advance_to(upd - UIP_LEAD);
     CHECK(uip());
     CHECK_EQ(flags(), 0);
-    advance_to(upd - 1);
+    sim_advance_to(upd - 1);
     CHECK(uip());
     CHECK_DATE(t0);
     CHECK_EQ(flags(), 0);
-    advance_to(upd);
+    sim_advance_to(upd);
     CHECK(!uip());
     CHECK_DATE(t0 + 1);
     /* UF is set by the update, IRQF is not (UIE is off); the read clears it. */
@@ -288,15 +196,15 @@ static void test_update_cycle(void)
 
     /* Every second after, at the same phase. */
     for (int k = 1; k <= 3; k++) {
-        advance_to(upd + k * NS - 1);
+        sim_advance_to(upd + k * NS - 1);
         CHECK_EQ(flags(), 0);
         CHECK_DATE(t0 + k);
-        advance_to(upd + k * NS);
+        sim_advance_to(upd + k * NS);
         CHECK_EQ(flags(), RTC_C_UF);
         CHECK_DATE(t0 + k + 1);
     }
     /* Many seconds without a read: one UF, and the date is right. */
-    advance(3600 * NS);
+    sim_advance(3600 * NS);
     CHECK_EQ(flags(), RTC_C_UF);
     CHECK_DATE(t0 + 4 + 3600);
     rtc_destroy(&rtc);
@@ -307,26 +215,26 @@ static void test_uie_irq(void)
     int64_t t0 = epoch(2024, 7, 14, 13, 45, 30);
     setup(t0, 0); /* updates at SIM_START + k s */
     wr(RTC_REG_B, RTC_B_24H | RTC_B_UIE);
-    CHECK_EQ(next_expiry(), SIM_START + NS);
-    advance_to(SIM_START + 3 * NS / 2);
+    CHECK_EQ(sim_next_expiry(), SIM_START + NS);
+    sim_advance_to(SIM_START + 3 * NS / 2);
     CHECK_EQ(edges, 1);
     CHECK_EQ(edge_ns[0], SIM_START + NS);
     CHECK(irq_level);
     CHECK_EQ(flags(), RTC_C_IRQF | RTC_C_UF);
     CHECK(!irq_level);
     /* Unread, the line stays up through later updates: no new edge, no timer. */
-    advance_to(SIM_START + 2 * NS);
+    sim_advance_to(SIM_START + 2 * NS);
     CHECK_EQ(edges, 2);
     CHECK_EQ(edge_ns[1], SIM_START + 2 * NS);
-    CHECK_EQ(next_expiry(), INT64_MAX);
-    advance_to(SIM_START + 5 * NS + 1);
+    CHECK_EQ(sim_next_expiry(), INT64_MAX);
+    sim_advance_to(SIM_START + 5 * NS + 1);
     CHECK_EQ(edges, 2);
     CHECK_EQ(flags(), RTC_C_IRQF | RTC_C_UF);
     CHECK(!irq_level);
-    CHECK_EQ(next_expiry(), SIM_START + 6 * NS);
+    CHECK_EQ(sim_next_expiry(), SIM_START + 6 * NS);
     /* Clearing UIE while UF is pending drops IRQF and the line at once;
      * setting it again raises them (IRQF = UF.UIE + ...). */
-    advance_to(SIM_START + 6 * NS);
+    sim_advance_to(SIM_START + 6 * NS);
     CHECK(irq_level);
     wr(RTC_REG_B, RTC_B_24H);
     CHECK(!irq_level);
@@ -359,7 +267,7 @@ static void test_formats(void)
     CHECK_EQ(rd(RTC_HOURS), 0x8b);
     CHECK_DATE(t0);
     /* Midnight into the new year: 12 AM is 12 without the PM bit. */
-    advance_to(SIM_START + 2 * NS);
+    sim_advance_to(SIM_START + 2 * NS);
     CHECK_EQ(rd(RTC_HOURS), 12);
     CHECK_EQ(rd(RTC_YEAR), 32);
     CHECK_DATE(t0 + 2);
@@ -367,7 +275,7 @@ static void test_formats(void)
     wr(RTC_REG_B, 0);
     set_date(epoch(2032, 1, 1, 11, 59, 59));
     CHECK_EQ(rd(RTC_HOURS), 0x11);
-    advance(NS);
+    sim_advance(NS);
     CHECK_EQ(rd(RTC_HOURS), 0x92);
     CHECK_DATE(epoch(2032, 1, 1, 12, 0, 0));
     set_date(epoch(2032, 1, 1, 13, 0, 0));
@@ -381,14 +289,14 @@ static void test_formats(void)
             int64_t t = epoch(2040 + (int)i, 2, 29, h, 7, 9);
             set_date(t);
             CHECK_DATE(t);
-            advance(NS);
+            sim_advance(NS);
             CHECK_DATE(t + 1);
         }
     }
     /* DSE is stored and has no effect (as QEMU): no hour jumps. */
     wr(RTC_REG_B, RTC_B_24H | RTC_B_DSE);
     set_date(epoch(2024, 3, 31, 1, 59, 59));
-    advance(NS);
+    sim_advance(NS);
     CHECK_EQ(rd(RTC_REG_B), RTC_B_24H | RTC_B_DSE);
     CHECK_DATE(epoch(2024, 3, 31, 2, 0, 0));
     rtc_destroy(&rtc);
@@ -401,14 +309,14 @@ static void test_set_freezes(void)
     int64_t t0 = epoch(2024, 7, 14, 13, 45, 30);
     setup(t0, 250 * MS); /* updates at SIM_START + 750 ms + k s */
     int64_t upd = SIM_START + 750 * MS;
-    advance_to(upd + 100 * MS);
+    sim_advance_to(upd + 100 * MS);
     CHECK_DATE(t0 + 1);
     CHECK_EQ(flags(), RTC_C_UF);
     wr(RTC_REG_B, RTC_B_24H | RTC_B_SET);
     /* Frozen: no update, no UF, no UIP, however long. */
-    advance_to(upd + 5 * NS - 100);
+    sim_advance_to(upd + 5 * NS - 100);
     CHECK(!uip());
-    advance_to(upd + 5 * NS + 300 * MS);
+    sim_advance_to(upd + 5 * NS + 300 * MS);
     CHECK_DATE(t0 + 1);
     CHECK_EQ(flags(), 0);
     /* Bytes written while SET read back as written. */
@@ -417,10 +325,10 @@ static void test_set_freezes(void)
     CHECK_DATE(epoch(2024, 7, 14, 13, 10, 31));
     /* Cleared: the written date runs on at the divider's old phase. */
     wr(RTC_REG_B, RTC_B_24H);
-    advance_to(upd + 6 * NS - 1);
+    sim_advance_to(upd + 6 * NS - 1);
     CHECK_DATE(epoch(2024, 7, 14, 13, 10, 31));
     CHECK_EQ(flags(), 0);
-    advance_to(upd + 6 * NS);
+    sim_advance_to(upd + 6 * NS);
     CHECK_DATE(epoch(2024, 7, 14, 13, 10, 32));
     CHECK_EQ(flags(), RTC_C_UF);
     rtc_destroy(&rtc);
@@ -431,7 +339,7 @@ static void test_write_moves_time(void)
     int64_t t0 = epoch(2024, 7, 14, 13, 45, 30);
     setup(t0, 250 * MS);
     int64_t upd = SIM_START + 750 * MS;
-    advance_to(upd + 5 * NS + 500 * MS); /* 13:45:36 */
+    sim_advance_to(upd + 5 * NS + 500 * MS); /* 13:45:36 */
     CHECK_DATE(t0 + 6);
     /* With updates running: one byte moves the date, the others stay. */
     wr(RTC_HOURS, 0x09);
@@ -439,9 +347,9 @@ static void test_write_moves_time(void)
     wr(RTC_YEAR, 0x99);
     CHECK_DATE(epoch(2099, 7, 14, 9, 45, 36));
     /* The phase is kept: the next update is still at upd + k s. */
-    advance_to(upd + 6 * NS - 1);
+    sim_advance_to(upd + 6 * NS - 1);
     CHECK_DATE(epoch(2099, 7, 14, 9, 45, 36));
-    advance_to(upd + 6 * NS);
+    sim_advance_to(upd + 6 * NS);
     CHECK_DATE(epoch(2099, 7, 14, 9, 45, 37));
     /* Out-of-range bytes are normalised when the clock takes them. */
     wr(RTC_REG_B, RTC_B_24H | RTC_B_SET);
@@ -468,17 +376,17 @@ static void test_rollover(void)
         int64_t t = epoch(dates[i][0], dates[i][1], dates[i][2], 23, 59, 59);
         set_date(t);
         CHECK_DATE(t);
-        advance(NS);
+        sim_advance(NS);
         CHECK_DATE(t + 1);
     }
     /* A run of days: every midnight of 2023-12-30 .. 2024-03-02. */
     int64_t t = epoch(2023, 12, 30, 23, 59, 59);
     set_date(t);
     for (int d = 0; d < 64; d++) {
-        advance(NS);
+        sim_advance(NS);
         CHECK_DATE(t + 1);
         t += 86400;
-        advance(86399 * NS);
+        sim_advance(86399 * NS);
         CHECK_DATE(t);
     }
     /* Dates written and read back across 1900-2999, against the host's
@@ -491,7 +399,7 @@ static void test_rollover(void)
     /* The century byte counts too, in binary as well. */
     wr(RTC_REG_B, RTC_B_24H | RTC_B_DM);
     set_date(epoch(2199, 12, 31, 23, 59, 59));
-    advance(NS);
+    sim_advance(NS);
     CHECK_EQ(rd(RTC_CENTURY), 22);
     CHECK_EQ(rd(RTC_YEAR), 0);
     CHECK_DATE(epoch(2200, 1, 1, 0, 0, 0));
@@ -505,15 +413,15 @@ static void test_divider_reset(void)
     int64_t t0 = epoch(2024, 7, 14, 13, 45, 30);
     setup(t0, 0);
     wr(RTC_REG_B, RTC_B_24H | RTC_B_UIE | RTC_B_PIE);
-    advance_to(SIM_START + 300 * MS);
+    sim_advance_to(SIM_START + 300 * MS);
     (void)rd(RTC_REG_C);
     /* DV = 110: held in reset. No update, no periodic edge, no UIP. */
     wr(RTC_REG_A, 0x66);
     CHECK_EQ(rd(RTC_REG_A), 0x66);
     int e = edges;
-    advance_to(SIM_START + 10 * NS - 100 * 1000);
+    sim_advance_to(SIM_START + 10 * NS - 100 * 1000);
     CHECK(!uip());
-    advance(NS);
+    sim_advance(NS);
     CHECK_EQ(edges, e);
     CHECK_EQ(rd(RTC_REG_C), 0);
     CHECK_DATE(t0);
@@ -523,22 +431,22 @@ static void test_divider_reset(void)
     int64_t rel = sim_ns;
     wr(RTC_REG_B, RTC_B_24H | RTC_B_UIE);
     wr(RTC_REG_A, 0x26);
-    advance_to(rel + 500 * MS - UIP_LEAD - 1);
+    sim_advance_to(rel + 500 * MS - UIP_LEAD - 1);
     CHECK(!uip());
     CHECK_EQ(flags(), 0);
-    advance_to(rel + 500 * MS - 1);
+    sim_advance_to(rel + 500 * MS - 1);
     CHECK(uip());
     CHECK_EQ(edges, e);
-    advance_to(rel + 500 * MS);
+    sim_advance_to(rel + 500 * MS);
     CHECK_EQ(edges, e + 1);
     CHECK_EQ(edge_ns[e], rel + 500 * MS);
     CHECK_DATE(t0 + 1);
     CHECK_EQ(flags(), RTC_C_IRQF | RTC_C_UF);
-    advance_to(rel + 1500 * MS);
+    sim_advance_to(rel + 1500 * MS);
     CHECK_DATE(t0 + 2);
     /* Test-mode divider values (011) stop the clock too. */
     wr(RTC_REG_A, 0x36);
-    advance(5 * NS);
+    sim_advance(5 * NS);
     CHECK_DATE(t0 + 2);
     rtc_destroy(&rtc);
 }
@@ -551,17 +459,17 @@ static int count_edges(int64_t until, uint8_t flag)
 {
     int n = 0;
     for (;;) {
-        int64_t e = next_expiry();
+        int64_t e = sim_next_expiry();
         if (e > until) {
             break;
         }
-        advance_to(e);
+        sim_advance_to(e);
         if (irq_level) {
             n++;
             CHECK(rd(RTC_REG_C) & flag);
         }
     }
-    advance_to(until);
+    sim_advance_to(until);
     return n;
 }
 
@@ -594,15 +502,15 @@ static void test_periodic_rates(void)
     setup(t0, 0);
     wr(RTC_REG_A, 0x20);
     wr(RTC_REG_B, RTC_B_24H | RTC_B_PIE);
-    advance(100 * MS);
+    sim_advance(100 * MS);
     CHECK_EQ(rd(RTC_REG_C), 0);
     CHECK_EQ(edges, 0);
     wr(RTC_REG_B, RTC_B_24H);
     wr(RTC_REG_A, 0x26);
-    advance(2 * MS);
+    sim_advance(2 * MS);
     CHECK_EQ(rd(RTC_REG_C), RTC_C_PF);
     CHECK_EQ(rd(RTC_REG_C), 0);
-    advance(2 * MS);
+    sim_advance(2 * MS);
     CHECK_EQ(edges, 0);
     /* Enabling PIE with PF pending interrupts at once. */
     wr(RTC_REG_B, RTC_B_24H | RTC_B_PIE);
@@ -611,7 +519,7 @@ static void test_periodic_rates(void)
     /* A new rate takes effect on the next tap of the running divider. */
     wr(RTC_REG_A, 0x2f); /* 2 Hz: the updates' half seconds */
     int64_t e0 = edges;
-    advance_to(SIM_START + 3 * NS);
+    sim_advance_to(SIM_START + 3 * NS);
     CHECK_EQ(edges, e0 + 1);
     CHECK_EQ(edge_ns[e0], SIM_START + NS / 2);
     rtc_destroy(&rtc);
@@ -619,24 +527,39 @@ static void test_periodic_rates(void)
 
 /* ---- the alarm ---- */
 
+/* Hours, minutes and seconds of the alarm (0xC0-0xFF: "don't care"). */
+static void set_alarm(uint8_t hours, uint8_t minutes, uint8_t seconds)
+{
+    wr(RTC_HOURS_ALARM, hours);
+    wr(RTC_MINUTES_ALARM, minutes);
+    wr(RTC_SECONDS_ALARM, seconds);
+}
+
+/* Register C and the edge record cleared, the alarm's IRQ 8 edges until
+ * `until` (count_edges). */
+static int alarm_edges(int64_t until)
+{
+    (void)flags();
+    edges = 0;
+    return count_edges(until, RTC_C_AF);
+}
+
 static void test_alarm(void)
 {
     int64_t t0 = epoch(2024, 7, 14, 10, 0, 0);
     setup(t0, 0); /* updates at SIM_START + k s */
     /* Exact: 10:00:03, three updates away. AF independent of AIE. */
-    wr(RTC_HOURS_ALARM, 0x10);
-    wr(RTC_MINUTES_ALARM, 0x00);
-    wr(RTC_SECONDS_ALARM, 0x03);
-    advance_to(SIM_START + 2 * NS);
+    set_alarm(0x10, 0x00, 0x03);
+    sim_advance_to(SIM_START + 2 * NS);
     CHECK_EQ(flags(), RTC_C_UF);
-    advance_to(SIM_START + 3 * NS);
+    sim_advance_to(SIM_START + 3 * NS);
     CHECK_EQ(flags(), RTC_C_UF | RTC_C_AF);
-    advance_to(SIM_START + 4 * NS);
+    sim_advance_to(SIM_START + 4 * NS);
     CHECK_EQ(flags(), RTC_C_UF);
     /* With AIE: one edge at 10:00:03 the next day. */
     wr(RTC_REG_B, RTC_B_24H | RTC_B_AIE);
-    CHECK_EQ(next_expiry(), SIM_START + 86403 * NS);
-    advance_to(SIM_START + 86404 * NS);
+    CHECK_EQ(sim_next_expiry(), SIM_START + 86403 * NS);
+    sim_advance_to(SIM_START + 86404 * NS);
     CHECK_EQ(edges, 1);
     CHECK_EQ(edge_ns[0], SIM_START + 86403 * NS);
     CHECK_EQ(flags(), RTC_C_IRQF | RTC_C_AF | RTC_C_UF);
@@ -644,63 +567,45 @@ static void test_alarm(void)
     /* Seconds "don't care", hours and minutes set: every second of 10:01. */
     set_date(epoch(2024, 7, 15, 10, 0, 58));
     int64_t base = sim_ns; /* the phase is whole seconds: next update at base + 1 s */
-    wr(RTC_HOURS_ALARM, 0x10);
-    wr(RTC_MINUTES_ALARM, 0x01);
-    wr(RTC_SECONDS_ALARM, 0xff);
-    (void)flags();
-    edges = 0;
-    int n = count_edges(base + 200 * NS, RTC_C_AF);
+    set_alarm(0x10, 0x01, 0xff);
+    int n = alarm_edges(base + 200 * NS);
     CHECK_EQ(n, 60);
     CHECK_EQ(edge_ns[0], base + 2 * NS);   /* 10:01:00 */
     CHECK_EQ(edge_ns[59], base + 61 * NS); /* 10:01:59 */
 
     /* Hours and minutes "don't care", seconds 30: once a minute. */
-    wr(RTC_HOURS_ALARM, 0xc0);
-    wr(RTC_MINUTES_ALARM, 0xd5);
-    wr(RTC_SECONDS_ALARM, 0x30);
+    set_alarm(0xc0, 0xd5, 0x30);
     set_date(epoch(2024, 7, 15, 23, 58, 40));
     base = sim_ns;
-    (void)flags();
-    edges = 0;
-    n = count_edges(base + 181 * NS, RTC_C_AF);
+    n = alarm_edges(base + 181 * NS);
     CHECK_EQ(n, 3);
     CHECK_EQ(edge_ns[0], base + 50 * NS);  /* 23:59:30 */
     CHECK_EQ(edge_ns[1], base + 110 * NS); /* 00:00:30 */
     CHECK_EQ(edge_ns[2], base + 170 * NS); /* 00:01:30 */
 
     /* Minutes "don't care" only: 07:mm:15 for every minute of hour 7. */
-    wr(RTC_HOURS_ALARM, 0x07);
-    wr(RTC_MINUTES_ALARM, 0xff);
-    wr(RTC_SECONDS_ALARM, 0x15);
+    set_alarm(0x07, 0xff, 0x15);
     set_date(epoch(2024, 7, 16, 6, 59, 50));
     base = sim_ns;
-    (void)flags();
-    edges = 0;
-    n = count_edges(base + 3700 * NS, RTC_C_AF);
+    n = alarm_edges(base + 3700 * NS);
     CHECK_EQ(n, 60);
     CHECK_EQ(edge_ns[0], base + 25 * NS);
 
     /* All "don't care": every update. */
-    wr(RTC_HOURS_ALARM, 0xff);
-    wr(RTC_MINUTES_ALARM, 0xff);
-    wr(RTC_SECONDS_ALARM, 0xff);
-    (void)flags();
-    edges = 0;
-    n = count_edges(sim_ns + 10 * NS, RTC_C_AF);
+    set_alarm(0xff, 0xff, 0xff);
+    n = alarm_edges(sim_ns + 10 * NS);
     CHECK_EQ(n, 10);
 
     /* 12-hour mode: the alarm's PM bit counts. 11 PM alarm, 11 AM now. */
     wr(RTC_REG_B, RTC_B_AIE);
     set_date(epoch(2024, 7, 16, 11, 0, 0));
     base = sim_ns;
-    wr(RTC_HOURS_ALARM, 0x80 | 0x11);
-    wr(RTC_MINUTES_ALARM, 0x00);
-    wr(RTC_SECONDS_ALARM, 0x00);
+    set_alarm(0x80 | 0x11, 0x00, 0x00);
     (void)flags();
-    CHECK_EQ(next_expiry(), base + 12 * 3600 * NS);
+    CHECK_EQ(sim_next_expiry(), base + 12 * 3600 * NS);
     /* An alarm that cannot match (minute 61): never. */
     wr(RTC_MINUTES_ALARM, 0x61);
-    CHECK_EQ(next_expiry(), INT64_MAX);
+    CHECK_EQ(sim_next_expiry(), INT64_MAX);
     rtc_destroy(&rtc);
 }
 
@@ -710,12 +615,10 @@ static void test_reg_c_and_irq(void)
 {
     setup(epoch(2024, 7, 14, 10, 0, 0), 0);
     /* UF, AF and PF together: one edge, all flags, cleared by one read. */
-    wr(RTC_HOURS_ALARM, 0xff);
-    wr(RTC_MINUTES_ALARM, 0xff);
-    wr(RTC_SECONDS_ALARM, 0xff);
+    set_alarm(0xff, 0xff, 0xff);
     wr(RTC_REG_A, 0x2f); /* 2 Hz: a tap at each update */
     wr(RTC_REG_B, RTC_B_24H | RTC_B_UIE | RTC_B_AIE | RTC_B_PIE);
-    advance_to(SIM_START + NS);
+    sim_advance_to(SIM_START + NS);
     CHECK_EQ(edges, 1);
     CHECK(irq_level);
     CHECK_EQ(rd(RTC_REG_C), RTC_C_IRQF | RTC_C_PF | RTC_C_AF | RTC_C_UF);
@@ -739,7 +642,7 @@ static void test_reset_pin(void)
     wr(0x40, 0x5a);
     wr(RTC_SHUTDOWN_STATUS, 0x0a);
     wr(RTC_REG_B, RTC_B_24H | RTC_B_DM | RTC_B_UIE | RTC_B_PIE | RTC_B_AIE | RTC_B_SQWE);
-    advance_to(SIM_START + NS);
+    sim_advance_to(SIM_START + NS);
     CHECK(irq_level);
     rtc_reset(&rtc);
     CHECK(!irq_level);
@@ -748,8 +651,8 @@ static void test_reset_pin(void)
     CHECK_EQ(rd(RTC_REG_A), 0x26);
     CHECK_EQ(rd(0x40), 0x5a);
     CHECK_EQ(rd(RTC_SHUTDOWN_STATUS), 0x0a);
-    CHECK_EQ(next_expiry(), INT64_MAX);
-    advance(2 * NS);
+    CHECK_EQ(sim_next_expiry(), INT64_MAX);
+    sim_advance(2 * NS);
     CHECK_DATE(t0 + 3); /* the clock ran on */
     CHECK_EQ(edges, 1);
     rtc_destroy(&rtc);
@@ -848,7 +751,7 @@ static void test_cmos_pc(void)
 
 static void test_no_timer(void)
 {
-    sim_ntimers = SIM_TIMERS; /* out of timers */
+    sim_ntimers = SIM_MAX_TIMERS; /* out of timers */
     CHECK_EQ(rtc_init(&rtc, &sim_clock, 0, (IrqLine){0}), -ENOMEM);
 }
 
