@@ -5,6 +5,7 @@
 #include "system/e820.h"
 #include "system/linux_boot.h"
 #include "tests/unit/check.h"
+#include "tests/unit/temp_files.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,20 +13,6 @@
 #include <unistd.h>
 
 #define MIB (1024ull * 1024)
-
-static char dir[] = "/tmp/rx86-linux-XXXXXX";
-
-static const char *write_file(const char *name, const void *data, size_t len)
-{
-    static char paths[8][256];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 256, "%s/%s", dir, name);
-    FILE *f = fopen(p, "wb");
-    fwrite(data, 1, len, f);
-    fclose(f);
-    return p;
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -227,17 +214,12 @@ static void test_refusals(void)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (!temp_dir_make()) {
         return 1;
     }
     test_64bit_entry();
     test_32bit_entry();
     test_refusals();
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "could not remove %s\n", dir);
-    }
+    temp_dir_remove();
     return check_report("linux_boot_test");
 }

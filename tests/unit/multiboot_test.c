@@ -2,6 +2,7 @@
 #include "system/loader.h"
 #include "system/multiboot.h"
 #include "tests/unit/check.h"
+#include "tests/unit/temp_files.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,20 +10,6 @@
 #include <unistd.h>
 
 #define MIB (1024ull * 1024)
-
-static char dir[] = "/tmp/rx86-loader-XXXXXX";
-
-static const char *write_file(const char *name, const void *data, size_t len)
-{
-    static char paths[8][256];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 256, "%s/%s", dir, name);
-    FILE *f = fopen(p, "wb");
-    fwrite(data, 1, len, f);
-    fclose(f);
-    return p;
-}
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -218,17 +205,12 @@ static void test_refusals_and_flat(void)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (!temp_dir_make()) {
         return 1;
     }
     test_aout_with_modules();
     test_elf32();
     test_refusals_and_flat();
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "could not remove %s\n", dir);
-    }
+    temp_dir_remove();
     return check_report("multiboot_test");
 }
