@@ -21,7 +21,7 @@ typedef struct FeatureBit {
 } FeatureBit;
 
 /* Implemented: what the lifter and runtime execute, exactly. Not yet: AVX
- * and the later SIMD extensions, SSE4a, x2APIC, machine-check banks, VME,
+ * and the later SIMD extensions, x2APIC, machine-check banks, VME,
  * PCID/INVPCID. The local APIC (hw/lapic.c) has the TSC-deadline timer,
  * which only "max" announces: QEMU's models do not under TCG. */
 static const FeatureBit features[] = {
@@ -76,6 +76,7 @@ static const FeatureBit features[] = {
     {"smap", NULL, FEAT_7_0_EBX, 20, true},
     {"clflushopt", NULL, FEAT_7_0_EBX, 23, true},
     {"clwb", NULL, FEAT_7_0_EBX, 24, true},
+    {"sha-ni", NULL, FEAT_7_0_EBX, 29, true},
     {"umip", NULL, FEAT_7_0_ECX, 2, true},
     {"rdpid", NULL, FEAT_7_0_ECX, 22, false},
     {"syscall", NULL, FEAT_8000_0001_EDX, 11, true},
@@ -86,7 +87,7 @@ static const FeatureBit features[] = {
     {"lahf_lm", NULL, FEAT_8000_0001_ECX, 0, true},
     {"svm", NULL, FEAT_8000_0001_ECX, 2, false},
     {"abm", NULL, FEAT_8000_0001_ECX, 5, true},
-    {"sse4a", NULL, FEAT_8000_0001_ECX, 6, false},
+    {"sse4a", NULL, FEAT_8000_0001_ECX, 6, true},
     {"3dnowprefetch", NULL, FEAT_8000_0001_ECX, 8, true},
 };
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
@@ -125,9 +126,12 @@ static const ModelDef models[] = {
     {"qemu64", "QEMU's default 64-bit CPU (AMD vendor), the default",
      {"AuthenticAMD", 15, 107, 1, 0xd, 0x8000000au,
       {[FEAT_1_EDX] = PPRO_EDX | (1u << 12) | (1u << 19) | (1u << 14) | (1u << 17),
-       [FEAT_1_ECX] = (1u << 0) | (1u << 13) | (1u << 23) | (1u << 31),
+       /* sse3 cx16 hypervisor; not popcnt (QEMU 7.2's qemu64 has none of
+        * popcnt, abm, sse4a: its Linux guests' /proc/cpuinfo) */
+       [FEAT_1_ECX] = (1u << 0) | (1u << 13) | (1u << 31),
        [FEAT_8000_0001_EDX] = (1u << 29) | (1u << 11) | (1u << 20),
-       [FEAT_8000_0001_ECX] = (1u << 0) | (1u << 2) | (1u << 5) | (1u << 6)},
+       /* lahf_lm svm (svm is dropped: rx86 has no SVM) */
+       [FEAT_8000_0001_ECX] = (1u << 0) | (1u << 2)},
       "QEMU Virtual CPU version 2.5+"}},
     {"qemu32", "QEMU's 32-bit CPU (Intel vendor)",
      {"GenuineIntel", 6, 6, 3, 4, 0x80000004u,

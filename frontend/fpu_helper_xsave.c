@@ -147,6 +147,10 @@ void helper_fxrstor(CpuState *env, uint64_t la, uint32_t desc)
     if (la & 15) {
         cpu_raise_exception_err(env, EXC_GP, 0);
     }
+    /* The whole 512-byte area must be readable, though bytes 416-511 are
+     * not used: the host faults on its last byte first, as for FXSAVE. */
+    cpu_probe_read(env, la + 511, 1);
+    cpu_probe_read(env, la, 512);
     bool sse = (env->cr[4] & CR4_OSFXSR_BIT) != 0;
     fpu_image_load(env, la, b, 0, sse ? 160 + 16 * xmm_count(desc) : 160);
     uint32_t mxcsr = fpu_rd32(b, 24);

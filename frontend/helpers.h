@@ -319,6 +319,9 @@ void cpu_st(CpuState *env, uint64_t la, uint64_t value, unsigned size, unsigned 
  * one that must not write half of a split store. */
 void helper_probe_write(CpuState *env, uint64_t la, uint32_t size);
 DECLARE_HELPER(probe_write);
+/* The faults a data read of size bytes at la would raise, without reading
+ * (an instruction that checks its whole operand before using part of it). */
+void cpu_probe_read(CpuState *env, uint64_t la, uint32_t size);
 /* The MMU index data accesses use now (CPL, SMAP with EFLAGS.AC). */
 unsigned cpu_mmu_index(const CpuState *env);
 /* Paging registers as the walker wants them. */

@@ -1,5 +1,5 @@
 /*
- * lift_sse.c — lifting MMX, SSE..SSE4.2, AES-NI and PCLMULQDQ (legacy
+ * lift_sse.c — lifting MMX, SSE..SSE4.2, AES-NI, PCLMULQDQ and SHA (legacy
  * encodings): the checks every such instruction starts with, its operands
  * (registers in CpuState, memory through QLD/QST), the MMX state change,
  * and the instructions that are one helper call: the table `binops` maps
@@ -13,9 +13,9 @@
  * #NM when CR0.TS. At run time an MMX instruction first raises #MF for a
  * pending x87 exception; a legacy SSE memory operand of 16 bytes must be
  * 16-byte aligned (#GP(0)) except for the explicitly unaligned instructions
- * (SDM Vol. 1 11.4.1, 12.10.3 for PCMPxSTRx). Every such fault comes before
- * the first write of guest state; helpers computing a result raise #XM
- * before they write it.
+ * (SDM Vol. 1 11.4.1, 12.10.3 for PCMPxSTRx) and SHA (measured). Every
+ * such fault comes before the first write of guest state; helpers computing
+ * a result raise #XM before they write it.
  *
  * An MMX register is the significand of x87 register R0..R7; an MMX
  * instruction sets TOP to 0 and every tag valid, and writing an MMX
@@ -104,6 +104,10 @@ static const char *isa_feature(X86Isa isa)
         return "aes";
     case X86_ISA_PCLMUL:
         return "pclmulqdq";
+    case X86_ISA_SHA:
+        return "sha-ni";
+    case X86_ISA_SSE4A:
+        return "sse4a";
     default:
         return NULL;
     }
@@ -290,6 +294,7 @@ typedef struct SseBinop {
 #define BIN_UNALIGNED 0x01 /* a 16-byte memory operand need not be aligned */
 
 #define BIN(m, h) [X86_I_##m] = {&helper_##h##_desc, 0}
+#define BINU(m, h) [X86_I_##m] = {&helper_##h##_desc, BIN_UNALIGNED}
 
 static const SseBinop binops[X86_I_COUNT] = {
     /* float arithmetic */
@@ -454,6 +459,15 @@ static const SseBinop binops[X86_I_COUNT] = {
     BIN(AESIMC, aesimc),
     BIN(AESKEYGENASSIST, aeskeygenassist),
     BIN(PCLMULQDQ, pclmulqdq),
+    /* SHA: no alignment check on the memory operand (measured on an AMD
+     * EPYC, Zen 4: an unaligned operand loads; rx86's models are AMD's) */
+    BINU(SHA1RNDS4, sha1rnds4),
+    BINU(SHA1NEXTE, sha1nexte),
+    BINU(SHA1MSG1, sha1msg1),
+    BINU(SHA1MSG2, sha1msg2),
+    BINU(SHA256RNDS2, sha256rnds2),
+    BINU(SHA256MSG1, sha256msg1),
+    BINU(SHA256MSG2, sha256msg2),
 };
 
 static bool has_imm(const X86Insn *in)

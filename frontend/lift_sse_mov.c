@@ -9,7 +9,8 @@
  * Which forms need alignment (SDM Vol. 1 11.4.1; Vol. 2 each instruction):
  * MOVAPS/MOVAPD/MOVDQA, the non-temporal MOVNT* and MOVNTDQA, MOVSHDUP and
  * MOVSLDUP with a 16-byte memory operand; MOVUPS/MOVUPD/MOVDQU and LDDQU
- * never; operands of 8 bytes or less never.
+ * never; operands of 8 bytes or less never (AMD's SSE4a MOVNTSS/MOVNTSD
+ * included: stores of the low element, as MOVSS/MOVSD to memory).
  */
 #include "frontend/sse_helpers.h"
 #include "frontend/translate_internal.h"
@@ -32,7 +33,8 @@ static void move_full(DisasContext *s, const X86Insn *in, bool align)
 }
 
 /* MOVSS/MOVSD: from memory the upper part is zeroed; between registers
- * only the low element moves; to memory the low element. */
+ * only the low element moves; to memory the low element (MOVNTSS/MOVNTSD
+ * only store). */
 static void move_scalar(DisasContext *s, const X86Insn *in, unsigned size)
 {
     if (is_mem(&in->ops[0])) {
@@ -144,9 +146,11 @@ void lift_sse_mov(DisasContext *s, const X86Insn *in)
         move_full(s, in, false);
         break;
     case X86_I_MOVSS:
+    case X86_I_MOVNTSS:
         move_scalar(s, in, 4);
         break;
     case X86_I_MOVSD:
+    case X86_I_MOVNTSD:
         move_scalar(s, in, 8);
         break;
     case X86_I_MOVLPS:

@@ -379,6 +379,15 @@ void helper_probe_write(CpuState *env, uint64_t la, uint32_t size)
     }
 }
 
+void cpu_probe_read(CpuState *env, uint64_t la, uint32_t size)
+{
+    PagePiece p[2];
+    unsigned n;
+    if (!translate_access(env, la, size, ACCESS_READ, cpu_mmu_index(env), p, &n)) {
+        cpu_raise_recorded(env);
+    }
+}
+
 uint64_t cpu_fetch_phys(CpuState *env, uint64_t pc)
 {
     if (!normalize_la(env, &pc)) {

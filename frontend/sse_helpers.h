@@ -1,7 +1,7 @@
 /*
- * sse_helpers.h — the C helpers behind MMX, SSE..SSE4.2, AES-NI and
- * PCLMULQDQ (frontend/sse_helper*.c), and the floating-point element model
- * they share.
+ * sse_helpers.h — the C helpers behind MMX, SSE..SSE4.2, AES-NI,
+ * PCLMULQDQ and SHA (frontend/sse_helper*.c), and the floating-point
+ * element model they share.
  *
  * Helpers take register operands only: an operand is the byte offset in
  * CpuState of an XMM register (xmm[n]), of an MMX register (fpu.st[n].mant)
@@ -475,6 +475,16 @@ SSE_BINARY(aesimc);
 SSE_BINARY(aeskeygenassist);
 SSE_BINARY(pclmulqdq);
 
+/* SHA extensions (sse_helper_sha.c): binary shape; SHA256RNDS2 also reads
+ * XMM0, SHA1RNDS4 takes imm8 in arg */
+SSE_BINARY(sha1rnds4);
+SSE_BINARY(sha1nexte);
+SSE_BINARY(sha1msg1);
+SSE_BINARY(sha1msg2);
+SSE_BINARY(sha256rnds2);
+SSE_BINARY(sha256msg1);
+SSE_BINARY(sha256msg2);
+
 /* state and memory (sse_helper_misc.c) */
 /* void (value i64): LDMXCSR, #GP(0) for reserved bits */
 void helper_ldmxcsr(CpuState *env, uint64_t value);
@@ -499,7 +509,8 @@ bool sse_lift_is_mmx(unsigned reg);
 /* The CpuState offset of XMM register reg or MMX register reg. */
 uint32_t sse_lift_reg_off(unsigned reg);
 /* #UD (and false) unless the CPU model reports the instruction's extension
- * (CPUID: mmx, sse, sse2, pni, ssse3, sse4.1, sse4.2, aes, pclmulqdq). */
+ * (CPUID: mmx, sse, sse2, pni, ssse3, sse4.1, sse4.2, aes, pclmulqdq, sha-ni,
+ * sse4a). */
 bool sse_lift_feature(struct DisasContext *s);
 /* Translation-time checks: the extension, #UD for CR0.EM, #UD without CR4.OSFXSR when
  * sse_state, #NM for CR0.TS; then, for MMX, the run-time #MF check. False

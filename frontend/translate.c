@@ -540,6 +540,18 @@ static LiftFn *const lift_table[X86_I_COUNT] = {
     [X86_I_AESIMC] = lift_sse_binop,
     [X86_I_AESKEYGENASSIST] = lift_sse_binop,
     [X86_I_PCLMULQDQ] = lift_sse_binop,
+    /* SHA, SSE4a (sse_helper_sha.c; lift_sse4a.c; MOVNTSS/MOVNTSD in lift_sse_mov.c) */
+    [X86_I_SHA1RNDS4] = lift_sse_binop,
+    [X86_I_SHA1NEXTE] = lift_sse_binop,
+    [X86_I_SHA1MSG1] = lift_sse_binop,
+    [X86_I_SHA1MSG2] = lift_sse_binop,
+    [X86_I_SHA256RNDS2] = lift_sse_binop,
+    [X86_I_SHA256MSG1] = lift_sse_binop,
+    [X86_I_SHA256MSG2] = lift_sse_binop,
+    [X86_I_EXTRQ] = lift_sse4a,
+    [X86_I_INSERTQ] = lift_sse4a,
+    [X86_I_MOVNTSS] = lift_sse_mov,
+    [X86_I_MOVNTSD] = lift_sse_mov,
     /* x87, FXSAVE/FXRSTOR, the XSAVE family, XGETBV/XSETBV (lift_x87.c) */
     [X86_I_FLD] = lift_x87_load,
     [X86_I_FILD] = lift_x87_load,

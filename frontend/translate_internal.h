@@ -344,11 +344,12 @@ LiftFn lift_int, lift_hlt, lift_cpuid, lift_rdtsc, lift_msr, lift_mov_cr, lift_m
 LiftFn lift_andn, lift_bextr, lift_bls, lift_bzhi, lift_mulx, lift_pdep_pext, lift_rorx,
     lift_shiftx, lift_adx, lift_crc32, lift_rdrand, lift_clac_stac;
 bool lift_bmi_vex(const X86Insn *in);
-/* lift_sse.c, lift_sse_mov.c, lift_sse_int.c: MMX, SSE..SSE4.2, AES-NI, PCLMULQDQ */
+/* lift_sse.c, lift_sse_mov.c, lift_sse_int.c: MMX, SSE..SSE4.2, AES-NI, PCLMULQDQ, SHA;
+ * lift_sse4a.c: EXTRQ, INSERTQ */
 LiftFn lift_sse_binop, lift_sse_cvt_int, lift_sse_flags, lift_sse_pcmpstr, lift_sse_mxcsr,
     lift_sse_emms, lift_sse_maskmov, lift_sse_movnti, lift_sse_mov, lift_sse_extract,
     lift_sse_insert, lift_sse_movmsk, lift_sse_lanes, lift_sse_unpack, lift_sse_shuffle,
-    lift_sse_shift;
+    lift_sse_shift, lift_sse4a;
 /* lift_x87.c: x87, FXSAVE/FXRSTOR, the XSAVE family, XGETBV/XSETBV */
 LiftFn lift_x87_load, lift_x87_const, lift_x87_store, lift_x87_arith, lift_x87_compare,
     lift_x87_fcmov, lift_x87_stack, lift_x87_op, lift_x87_control, lift_x87_wait, lift_x87_env,

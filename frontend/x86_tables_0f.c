@@ -136,7 +136,9 @@ const X86OpEntry x86_map_0f[256] = {
     [0x29] = PFX(I2(MOVAPS, W, x, V, x, VX | F_EW0), I2(MOVAPD, W, x, V, x, VX | F_EW1), BAD, BAD),
     [0x2a] = PFX(I2(CVTPI2PS, V, dq, Q, q, 0), I2(CVTPI2PD, V, dq, Q, q, 0),
                  I3(CVTSI2SS, V, dq, H, dq, E, y, VX | F_ER), I3(CVTSI2SD, V, dq, H, dq, E, y, VX | F_ER)),
-    [0x2b] = PFX(I2(MOVNTPS, M, x, V, x, VX), I2(MOVNTPD, M, x, V, x, VX), BAD, BAD),
+    /* F3/F2: AMD's SSE4a MOVNTSS/MOVNTSD (AMD APM Vol. 4), memory only */
+    [0x2b] = PFX(I2(MOVNTPS, M, x, V, x, VX), I2(MOVNTPD, M, x, V, x, VX),
+                 I2(MOVNTSS, M, ss, V, dq, 0), I2(MOVNTSD, M, sd, V, dq, 0)),
     [0x2c] = PFX(I2(CVTTPS2PI, P, q, W, q, 0), I2(CVTTPD2PI, P, q, W, dq, 0),
                  I2(CVTTSS2SI, G, y, W, ss, VX | F_SAE), I2(CVTTSD2SI, G, y, W, sd, VX | F_SAE)),
     [0x2d] = PFX(I2(CVTPS2PI, P, q, W, q, 0), I2(CVTPD2PI, P, q, W, dq, 0),

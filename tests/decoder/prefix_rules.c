@@ -94,8 +94,9 @@ static void mandatory_prefix_cases(void)
         { X86_MODE_64, "f2 0f 3a 0f c1 01", UD, 0, "F2 PALIGNR" },
         { X86_MODE_64, "66 0f 38 c8 c1", UD, 0, "66 SHA1NEXTE (NP)" },
         { X86_MODE_64, "f3 0f 3a cc c1 01", UD, 0, "F3 SHA1RNDS4 (NP)" },
-        { X86_MODE_64, "f3 0f 2b 00", UD, 0,
-          "F3 0F 2B: MOVNTSS is AMD SSE4a, not decoded (qemu64 has no SSE4a)" },
+        { X86_MODE_64, "f3 0f 2b 00", OK, X86_I_MOVNTSS, "F3 0F 2B is AMD SSE4a MOVNTSS" },
+        { X86_MODE_64, "f2 0f 2b 00", OK, X86_I_MOVNTSD, "F2 0F 2B is AMD SSE4a MOVNTSD" },
+        { X86_MODE_64, "f3 0f 2b c0", UD, 0, "MOVNTSS with a register operand" },
         /* no split: F2/F3 ignored, 66 the operand size */
         { X86_MODE_64, "f3 0f 1f 00", OK, X86_I_NOP, "F3 NOP Ev" },
         { X86_MODE_64, "f2 0f af c1", OK, X86_I_IMUL, "F2 IMUL" },

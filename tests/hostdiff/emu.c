@@ -254,8 +254,9 @@ static void setup_model(CpuModel *m)
     m->features[FEAT_1_ECX] |= 1u << 0 | 1u << 1 | 1u << 9 | 1u << 13 | 1u << 19 | 1u << 20 |
                                1u << 22 | 1u << 23 | 1u << 25 | 1u << 30;
     /* sse3 pclmulqdq ssse3 cx16 sse4.1 sse4.2 movbe popcnt aes rdrand */
-    m->features[FEAT_7_0_EBX] |= 1u << 3 | 1u << 8 | 1u << 18 | 1u << 19 | 1u << 20 | 1u << 23 |
-                                 1u << 24; /* bmi1 bmi2 rdseed adx smap clflushopt clwb */
+    m->features[FEAT_7_0_EBX] |=
+        1u << 3 | 1u << 8 | 1u << 18 | 1u << 19 | 1u << 20 | 1u << 23 | 1u << 24 | 1u << 29;
+    /* bmi1 bmi2 rdseed adx smap clflushopt clwb sha-ni */
     m->features[FEAT_8000_0001_ECX] |= 1u << 5 | 1u << 6 | 1u << 8; /* abm sse4a 3dnowprefetch */
 }
 

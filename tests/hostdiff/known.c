@@ -94,20 +94,6 @@ static bool stack_noncanonical(const HdCase *k, const X86Insn *in, const HdResul
            nat->out.rip == hd_insn_rip(k) && emu->out.rip == hd_insn_rip(k);
 }
 
-/* F3 0F 2B and F2 0F 2B with a memory operand are AMD's SSE4a MOVNTSS and
- * MOVNTSD (AMD APM Vol. 4); this host and the harness's CPU model have
- * SSE4a, but rx86 has no id for them (frontend/x86_mnemonics.h), no table
- * row (x86_tables_0f.c) and no lifter (lift_sse_mov.c), so its decoder
- * gives #UD, which is right only for models without SSE4a (qemu64). */
-static bool sse4a_movnts(const HdCase *k, const X86Insn *in, const HdResult *nat,
-                         const HdResult *emu)
-{
-    (void)k;
-    return in->status == X86_DEC_UD && in->map == X86_MAP_0F && in->opcode == 0x2b &&
-           (in->prefixes & (X86_PFX_REP | X86_PFX_REPNE)) && emu->vector == HD_VEC_UD &&
-           nat->vector != HD_VEC_UD;
-}
-
 /* MXCSR bit 17 (MM, the misaligned-exception mask of AMD's MisAlignSse)
  * is writable on this AMD host (MXCSR_MASK 0002FFFFh) but reserved in
  * rx86's models, which do not announce MisAlignSse: FXRSTOR, XRSTOR and
@@ -133,7 +119,6 @@ static const KnownIssue known[] = {
     {"rmw-#PF-write-bit (IR load-for-write)", rmw_fault_write_bit},
     {"#SS-for-noncanonical-stack-access (mem_helper.c)", stack_noncanonical},
     {"host-has-amd-misalignsse-mxcsr-bit-17 (not rx86's)", amd_mxcsr_mm},
-    {"sse4a-movntss/movntsd-not-decoded (x86_mnemonics.h)", sse4a_movnts},
 };
 
 const char *hd_known_issue(const HdCase *k, const X86Insn *in, const HdResult *nat,

@@ -59,7 +59,9 @@ static void test_models(void)
     CHECK(cpu_model_has(&def, "nx"));
     CHECK(cpu_model_has(&def, "cx16"));
     CHECK(!cpu_model_has(&def, "svm"));   /* qemu64 has it; rx86 does not run it */
-    CHECK(!cpu_model_has(&def, "sse4a")); /* likewise */
+    CHECK(!cpu_model_has(&def, "sse4a")); /* QEMU 7.2's qemu64 has none of these */
+    CHECK(!cpu_model_has(&def, "popcnt"));
+    CHECK(!cpu_model_has(&def, "abm"));
     CHECK(!cpu_model_has(&def, "umip"));  /* not a qemu64 feature */
 
     CpuModel max = parse_ok("max");
