@@ -265,7 +265,12 @@ static void uart_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
         if (u->lcr & LCR_DLAB) {
             u->divisor = (u->divisor & 0xff00) | v;
         } else {
+            /* Writing THR clears the THRE interrupt (datasheet, Table IV):
+             * the line drops before the instant transmission raises it
+             * again, so an edge-triggered input (the PIC, an IOAPIC pin)
+             * sees each new THRE even while another cause held it high. */
             u->thr_ipending = false;
+            update_irq(u);
             transmit(u, v);
         }
         break;
