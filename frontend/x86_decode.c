@@ -37,6 +37,7 @@ typedef struct Dec {
     uint8_t modrm_read;
     uint8_t disp8;      /* the displacement was 8 bits (EVEX scales it) */
     uint8_t rm_is_reg;  /* ModRM r/m names a register (mod = 11, or F_MOD3) */
+    uint8_t length_bad; /* an X86_E_LL row has no form at this EVEX vector length */
     uint16_t dyn[D_COUNT]; /* this instruction's varying sizes, see fill_sizes() */
 } Dec;
 
@@ -111,7 +112,7 @@ static const uint8_t size_fixed[S_COUNT] = {
 };
 
 static const uint8_t size_dyn[S_COUNT] = {
-    [S_bs] = D_V, [S_v] = D_V, [S_z] = D_Z, [S_y] = D_Y, [S_x] = D_X,
+    [S_bs] = D_V, [S_v] = D_V, [S_z] = D_Z, [S_y] = D_Y, [S_x] = D_X, [S_xe] = D_X, [S_xeb] = D_X,
     [S_p] = D_SLOW, [S_s] = D_SLOW, [S_a] = D_SLOW, [S_h] = D_SLOW, [S_r] = D_SLOW,
     [S_e] = D_SLOW, [S_m] = D_SLOW, [S_xq] = D_SLOW, [S_vw] = D_SLOW, [S_zw] = D_SLOW,
     [S_dw] = D_SLOW, [S_db] = D_SLOW, [S_yb] = D_SLOW, [S_yw] = D_SLOW, [S_env] = D_SLOW,
@@ -377,6 +378,23 @@ static const X86OpEntry *resolve(Dec *d, const X86OpEntry *e)
         case X86_E_ENC:
             e = &e->sub[in->encoding];
             break;
+        case X86_E_LL: {
+            /* EVEX.b with a register operand makes L'L the rounding mode
+             * and the vector 512 bits (SDM Vol. 2A 2.7.1); the reserved
+             * L'L = 3 takes the 512-bit row and is #UD once the row is
+             * known (below, with the other length rules) */
+            unsigned ll = (in->prefixes & X86_PFX_EVEX_B) && d->modrm_read &&
+                                  (in->modrm >> 6) == 3 ? 2 : in->vex_l;
+            ll = ll > 2 ? 2 : ll;
+            if (e->sub[ll].kind == X86_E_NONE) {
+                /* no form at this length: #UD, but keep a row of another
+                 * length so the instruction is still known */
+                d->length_bad = 1;
+                ll = e->sub[2].kind != X86_E_NONE ? 2 : e->sub[1].kind != X86_E_NONE ? 1 : 0;
+            }
+            e = &e->sub[ll];
+            break;
+        }
         default:
             return NULL;
         }
@@ -384,7 +402,8 @@ static const X86OpEntry *resolve(Dec *d, const X86OpEntry *e)
 }
 
 /* Parse VEX (C4/C5) or EVEX (62) after the escape byte. Returns the map
- * table, or NULL for a reserved encoding (#UD) or a fetch failure. */
+ * table (for EVEX one of the EVEX maps), or NULL for a reserved encoding
+ * (#UD) or a fetch failure. */
 static const X86OpEntry *parse_vex(Dec *d, uint8_t esc, uint8_t *opcode)
 {
     X86Insn *in = d->in;
@@ -432,9 +451,9 @@ static const X86OpEntry *parse_vex(Dec *d, uint8_t esc, uint8_t *opcode)
         d->rex_x = !(b1 & 0x40);
         d->rex_b = !(b1 & 0x20);
         d->evex_r2 = !(b1 & 0x10);
-        mmmmm = b1 & 3;
-        if (b1 & 0x0c) {
-            in->status = X86_DEC_UD; /* reserved P0 bits */
+        mmmmm = b1 & 7; /* maps 1..3, and 5 and 6 (AVX512-FP16) */
+        if (b1 & 0x08) {
+            in->status = X86_DEC_UD; /* reserved P0 bit */
         }
         d->rex_w = b2 >> 7;
         in->vex_v = (~b2 >> 3) & 15;
@@ -465,6 +484,16 @@ static const X86OpEntry *parse_vex(Dec *d, uint8_t esc, uint8_t *opcode)
     in->vex_w = d->rex_w;
     if (!fetch(d, opcode)) {
         return NULL;
+    }
+    if (in->encoding == X86_ENC_EVEX) {
+        switch (mmmmm) {
+        case 1: in->map = X86_MAP_0F; return x86_evex_0f;
+        case 2: in->map = X86_MAP_0F38; return x86_evex_0f38;
+        case 3: in->map = X86_MAP_0F3A; return x86_evex_0f3a;
+        case 5: in->map = X86_MAP_5; return x86_evex_map5;
+        case 6: in->map = X86_MAP_6; return x86_evex_map6;
+        default: return NULL;
+        }
     }
     switch (mmmmm) {
     case 1: in->map = X86_MAP_0F; return x86_map_0f;
@@ -576,8 +605,11 @@ static int build_operand(Dec *d, const X86OpEntry *e, X86OpSpec spec, X86Operand
         op->reg = (uint8_t)(X86_R_MM0 + reg);
         return 1;
     case A_KG:
-        if (d->evex_r2) {
-            return 0; /* likewise for a mask register */
+        if (d->evex_r2 || (d->rex_r && in->encoding == X86_ENC_EVEX)) {
+            /* likewise for a mask register; EVEX.R too (k0..k7; checked
+             * natively: VCMPPS k with EVEX.R clear is #UD, while VEX mask
+             * instructions ignore VEX.R) */
+            return 0;
         }
         op->kind = X86_OPND_REG;
         op->reg = (uint8_t)(X86_R_K0 + reg);
@@ -762,32 +794,77 @@ static __attribute__((noinline)) int vex_rules(Dec *d, const X86OpEntry *e, int 
         return 1;
     }
     /* EVEX: broadcast and the compressed disp8 (SDM Vol. 2A 2.7.5: the
-     * displacement is disp8 * N, N the size of the memory access). */
+     * displacement is disp8 * N, N the size of the memory access, or of
+     * one element for a broadcast and for VEXPAND/VCOMPRESS). */
+    X86Operand *mop = NULL;
     if (is_mem) {
-        X86Operand *mop = NULL;
         for (unsigned i = 0; i < n; i++) {
             if (in->ops[i].kind == X86_OPND_MEM) {
                 mop = &in->ops[i];
             }
         }
+        unsigned scale = mop != NULL ? mop->size : 0;
         if (in->prefixes & X86_PFX_EVEX_B) {
             if (!(e->flags & F_BCST) || mop == NULL) {
                 return 0;
             }
-            mop->size = in->vex_w ? 8 : 4;
+            mop->size = (e->flags & F_BCST16) ? 2 : in->vex_w ? 8 : 4;
+            scale = mop->size;
+        } else {
+            for (unsigned i = 0; i < e->nops; i++) {
+                if (e->ops[i].size == S_xe) {
+                    scale = in->vex_w ? 8 : 4;
+                } else if (e->ops[i].size == S_xeb) {
+                    scale = in->vex_w ? 2 : 1;
+                }
+            }
         }
-        if (d->disp8 && mop != NULL && mop->size > 1) {
-            in->mem.disp *= mop->size;
+        if (d->disp8 && scale > 1) {
+            in->mem.disp *= scale;
         }
     }
     /* EVEX register forms: b means rounding control or SAE, and only where
-     * the instruction has them. Zeroing needs a mask register (SDM Vol. 2A
-     * 2.6.11.3, Table 2-40). */
+     * the instruction has them (SDM Vol. 2A 2.7.1). */
     if ((in->prefixes & X86_PFX_EVEX_B) && !is_mem && !(e->flags & (F_ER | F_SAE))) {
         return 0;
     }
-    if ((in->prefixes & X86_PFX_EVEX_Z) && in->evex_aaa == 0) {
+    /* Masking (SDM Vol. 2A 2.7.4, Table 2-40, and each instruction's
+     * exceptions; all checked natively on an AMD Zen 4): zeroing needs a
+     * mask register and is #UD into memory or into a mask register; some
+     * instructions take no mask at all. */
+    int dest_mem = n > 0 && in->ops[0].kind == X86_OPND_MEM;
+    int dest_k = n > 0 && in->ops[0].kind == X86_OPND_REG && in->ops[0].reg >= X86_R_K0 &&
+                 in->ops[0].reg <= X86_R_K7;
+    if ((in->prefixes & X86_PFX_EVEX_Z) && (in->evex_aaa == 0 || dest_mem || dest_k)) {
         return 0;
+    }
+    if (in->evex_aaa != 0 && (e->flags & F_NOMASK)) {
+        return 0;
+    }
+    /* The complex FP16 multiplies: the destination may not be a source
+     * (SDM VFCMULCPH/VFCMADDCPH ...: #UD). */
+    switch (in->mnem) {
+    case X86_I_VFMULCPH: case X86_I_VFCMULCPH: case X86_I_VFMULCSH: case X86_I_VFCMULCSH:
+    case X86_I_VFMADDCPH: case X86_I_VFCMADDCPH: case X86_I_VFMADDCSH: case X86_I_VFCMADDCSH:
+        for (unsigned i = 1; i < n; i++) {
+            if (in->ops[i].kind == X86_OPND_REG && in->ops[i].reg == in->ops[0].reg) {
+                return 0;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    /* Gathers and scatters: a mask is required (it tracks the progress),
+     * and a gather's destination may not be its index register. */
+    if (vsib_size) {
+        if (in->evex_aaa == 0 || (in->prefixes & X86_PFX_EVEX_Z)) {
+            return 0;
+        }
+        if (!dest_mem && n > 0 && in->ops[0].kind == X86_OPND_REG &&
+            (in->ops[0].reg - X86_R_XMM0) % 32 == (in->mem.index - X86_R_XMM0) % 32) {
+            return 0;
+        }
     }
     return 1;
 }
@@ -944,22 +1021,9 @@ X86DecodeStatus x86_decode_full(X86Insn *restrict in, const uint8_t *restrict co
     }
     in->opcode = opcode;
 
-    /* The row. EVEX first looks at its own table and falls back to the
-     * shared row where that has no form. 90 with REX.B is XCHG. */
-    if (in->encoding == X86_ENC_EVEX) {
-        const X86OpEntry *ev = in->map == X86_MAP_0F ? x86_evex_0f
-                               : in->map == X86_MAP_0F38 ? x86_evex_0f38 : x86_evex_0f3a;
-        e = &table[opcode];
-        if (ev[opcode].kind != X86_E_NONE) {
-            if (!read_modrm(&d)) {
-                return finish(&d, X86_DEC_TRUNCATED);
-            }
-            const X86OpEntry *r = resolve(&d, &ev[opcode]);
-            if (r != NULL || d.status != X86_DEC_OK) {
-                e = r != NULL ? r : &ev[opcode];
-            }
-        }
-    } else if (in->map == X86_MAP_ONE && opcode == 0x90 && d.rex_b) {
+    /* The row (an EVEX encoding's table is its EVEX map). 90 with REX.B
+     * is XCHG. */
+    if (in->map == X86_MAP_ONE && opcode == 0x90 && d.rex_b) {
         e = &table[0x91];
     } else {
         e = &table[opcode];
@@ -1001,6 +1065,7 @@ X86DecodeStatus x86_decode_full(X86Insn *restrict in, const uint8_t *restrict co
         bad |= (e->flags & F_W1) && in->encoding == X86_ENC_VEX && !in->vex_w;
         bad |= (e->flags & F_EW0) && in->encoding == X86_ENC_EVEX && in->vex_w;
         bad |= (e->flags & F_EW1) && in->encoding == X86_ENC_EVEX && !in->vex_w;
+        bad |= d.length_bad;
         if (in->encoding != X86_ENC_LEGACY) {
             bad |= (e->flags & F_L0) && in->vex_l != 0 && in->encoding == X86_ENC_VEX;
             bad |= (e->flags & F_L1) && in->vex_l == 0;

@@ -131,6 +131,8 @@ typedef enum X86Map {
     X86_MAP_0F,
     X86_MAP_0F38,
     X86_MAP_0F3A,
+    X86_MAP_5, /* EVEX map 5 (AVX512-FP16; SDM Vol. 2A 2.7.1, EVEX.mmm) */
+    X86_MAP_6, /* EVEX map 6 (AVX512-FP16) */
 } X86Map;
 
 struct X86OpEntry; /* the table row, frontend/x86_decode_internal.h */

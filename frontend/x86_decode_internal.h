@@ -47,6 +47,9 @@
  *   ss d (scalar single)  sd q (scalar double)   env 14/28  st 94/108
  *   fx 512 (FXSAVE)  xs XSAVE area (size unknown, printed without a size)
  *   0 no size (LEA's M, prefetches)
+ *   xe xeb  x, but an EVEX disp8 is scaled by one element, dword/qword by W
+ *        (xe) or byte/word by W (xeb): the Tuple1 Scalar memory operand of
+ *        VEXPAND/VCOMPRESS (SDM Vol. 2A 2.7.5, Table 2-35)
  */
 #ifndef RX86_FRONTEND_X86_DECODE_INTERNAL_H
 #define RX86_FRONTEND_X86_DECODE_INTERNAL_H
@@ -71,6 +74,7 @@ typedef enum X86Size {
     S_b, S_w, S_d, S_q, S_dq, S_qq, S_oq, S_t,
     S_bs, S_v, S_z, S_y, S_p, S_s, S_a, S_x, S_h, S_r, S_e, S_m, S_xq,
     S_vw, S_zw, S_dw, S_db, S_yb, S_yw, S_ss, S_sd, S_env, S_st, S_fx, S_xs,
+    S_xe, S_xeb,
     S_COUNT
 } X86Size;
 
@@ -94,6 +98,8 @@ typedef enum X86EntryKind {
     X86_E_ASZ,    /* the same by address size */
     X86_E_MODE64, /* sub[0] outside 64-bit mode, sub[1] in 64-bit mode */
     X86_E_ENC,    /* sub[0] legacy, sub[1] VEX, sub[2] EVEX */
+    X86_E_LL,     /* sub[EVEX vector length]: 0 128, 1 256, 2 512 (512 when
+                   * EVEX.b on a register form makes L'L the rounding mode) */
 } X86EntryKind;
 
 /* Row flags. */
@@ -127,6 +133,9 @@ enum {
     F_VSIB = 1u << 24,  /* that operand is VSIB memory */
     F_SLOW = 1u << 25,  /* an operand the decoder's fast path leaves to the full one */
     F_ONE = 1u << 26,   /* an operand is the constant 1 (the fast path sets imm) */
+    /* EVEX-only rules (SDM Vol. 2A 2.7): */
+    F_BCST16 = 1u << 27, /* the broadcast element is a word (AVX512-FP16) */
+    F_NOMASK = 1u << 28, /* no masking: EVEX.aaa must be 0 (#UD otherwise) */
     /* bits 29..31: the (one) I or J operand's size, for the fast path */
     F_IMM_SHIFT = 29,
 };
@@ -169,10 +178,13 @@ extern const X86OpEntry x86_map_one[256];
 extern const X86OpEntry x86_map_0f[256];
 extern const X86OpEntry x86_map_0f38[256];
 extern const X86OpEntry x86_map_0f3a[256];
-/* EVEX-only and EVEX-renamed rows; NONE where the shared row applies. */
+/* The EVEX maps (x86_tables_evex*.c): an EVEX encoding decodes only from
+ * these, never from the shared legacy/VEX rows. */
 extern const X86OpEntry x86_evex_0f[256];
 extern const X86OpEntry x86_evex_0f38[256];
 extern const X86OpEntry x86_evex_0f3a[256];
+extern const X86OpEntry x86_evex_map5[256];
+extern const X86OpEntry x86_evex_map6[256];
 
 /* What each addressing method implies for the row (see F_VVVV ...). */
 #define MF_NONE 0
@@ -255,6 +267,8 @@ extern const X86OpEntry x86_evex_0f3a[256];
 #define SF_st F_SLOW
 #define SF_fx F_SLOW
 #define SF_xs F_SLOW
+#define SF_xe F_SLOW
+#define SF_xeb F_SLOW
 
 /* Immediate size codes by size letter (IMM_NONE: not a fast-path size). */
 #define IMMC_0 IMM_NONE
@@ -291,6 +305,8 @@ extern const X86OpEntry x86_evex_0f3a[256];
 #define IMMC_st IMM_NONE
 #define IMMC_fx IMM_NONE
 #define IMMC_xs IMM_NONE
+#define IMMC_xe IMM_NONE
+#define IMMC_xeb IMM_NONE
 
 /*
  * Table-writing helpers. I2(ADD, E,b, G,b, F_LOCK) is the row "ADD Eb,Gb".
@@ -351,6 +367,7 @@ extern const X86OpEntry x86_evex_0f3a[256];
 #define ASZ(a16, a32, a64) { .kind = X86_E_ASZ, .sub = (const X86OpEntry[3]){ a16, a32, a64 } }
 #define M64(legacy, long64) { .kind = X86_E_MODE64, .sub = (const X86OpEntry[2]){ legacy, long64 } }
 #define ENC(leg, vex, evex) { .kind = X86_E_ENC, .sub = (const X86OpEntry[3]){ leg, vex, evex } }
+#define LL3(l128, l256, l512) { .kind = X86_E_LL, .sub = (const X86OpEntry[3]){ l128, l256, l512 } }
 #define R8(x) x, x, x, x, x, x, x, x
 
 #endif

@@ -130,6 +130,21 @@ static int sized_operand(const X86Insn *in, unsigned i)
     return 1;
 }
 
+/* The bytes an EVEX broadcast stands for: the memory operand's size
+ * without the broadcast (a half or a quarter of the vector for the
+ * widening conversions, VCVTPS2PD and VCVTPH2PD). */
+static unsigned broadcast_bytes(const X86Insn *in)
+{
+    unsigned vec = 16u << in->vex_l;
+    for (unsigned k = 0; in->row != NULL && k < in->row->nops; k++) {
+        uint8_t m = in->row->ops[k].method, sz = in->row->ops[k].size;
+        if (m == A_W || m == A_M) {
+            return sz == S_h ? vec / 2 : sz == S_r ? vec / 4 : sz == S_e ? vec / 8 : vec;
+        }
+    }
+    return vec;
+}
+
 static void put_mem(Out *o, const X86Insn *in, const X86Operand *op, unsigned i, uint64_t pc,
                     int *rip_note)
 {
@@ -185,7 +200,7 @@ static void put_mem(Out *o, const X86Insn *in, const X86Operand *op, unsigned i,
     }
     put(o, "]");
     if (in->prefixes & X86_PFX_EVEX_B) {
-        unsigned elems = (16u << in->vex_l) / (op->size ? op->size : 1);
+        unsigned elems = broadcast_bytes(in) / (op->size ? op->size : 1);
         putf(o, "{1to%llu}", elems);
     }
     (void)pc;

@@ -96,6 +96,7 @@ const char *quirk_name(int q)
         [QUIRK_NEWER_INSN] = "newer_than_capstone4",
         [QUIRK_PREFIX_WITHOUT_ROW] = "prefix_without_row_accepted",
         [QUIRK_SEG64_FS_GS_KEPT] = "seg64_fs_gs_then_ignored",
+        [QUIRK_EVEX_FP16_MAPS] = "evex_fp16_map5_map6",
     };
     return q > 0 && q < QUIRK_COUNT ? names[q] : "?";
 }
@@ -255,6 +256,11 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
         (in->prefixes & (X86_PFX_REP | X86_PFX_REPNE)) && in->map == X86_MAP_ONE) {
         return QUIRK_OPSIZE_WITH_REP;
     }
+    /* EVEX maps 5 and 6 (AVX512-FP16, EVEX.mmm = 101/110): Capstone 4
+     * reads only two map bits and decodes them as maps 1 and 2. */
+    if (ci && in->encoding == X86_ENC_EVEX && (in->map == X86_MAP_5 || in->map == X86_MAP_6)) {
+        return QUIRK_EVEX_FP16_MAPS;
+    }
     /* Capstone 4's AVX-512 tables are incomplete (AVX512BW/DQ/VL forms,
      * shifts by immediate from memory, mask compares ...). */
     if (ok && !ci && in->encoding == X86_ENC_EVEX && in->mode != X86_MODE_16) {
@@ -279,24 +285,48 @@ int capstone_quirk(csh h, const uint8_t *b, const X86Insn *in, const cs_insn *ci
             }
         }
     }
-    /* EVEX encodings the SDM reserves (#UD): L'L = 11 without rounding,
-     * zeroing with k0, {sae}/broadcast where the instruction has none,
-     * P0[3:2] != 0. Capstone accepts them. */
+    /* EVEX encodings the SDM reserves (#UD): L'L = 11 without rounding or
+     * a length the instruction does not have, zeroing with k0, into memory
+     * or into a mask register, a mask where the instruction takes none,
+     * gathers/scatters without a mask, a mask register k8+ (EVEX.R/R'),
+     * {sae}/broadcast where the instruction has none, P0[3] set or map 0,
+     * 4 or 7. Capstone accepts them. */
     if (!ok && ci && in->encoding == X86_ENC_EVEX && in->mnem != X86_I_INVALID && in->row &&
         b[o] == 0x62 && o + 5 < 16) {
         uint8_t p0 = b[o + 1], p1 = b[o + 2], p2 = b[o + 3], modrm = b[o + 5];
         int bit_b = (p2 >> 4) & 1, reg_form = (modrm >> 6) == 3;
         uint32_t f = in->row->flags;
-        int g_in_reg = 0;
+        int g_in_reg = 0, k_in_reg = 0, dest_mem_or_k = 0;
         for (unsigned i = 0; i < in->row->nops; i++) {
             g_in_reg |= in->row->ops[i].method == A_G || in->row->ops[i].method == A_KG;
+            k_in_reg |= in->row->ops[i].method == A_KG;
         }
-        if ((p0 & 0x0c) || !(p1 & 0x04) || ((p2 & 0x80) && !(p2 & 7)) ||
+        if (in->row->nops > 0) {
+            uint8_t m0 = in->row->ops[0].method;
+            dest_mem_or_k = m0 == A_KG || ((m0 == A_M || m0 == A_W || m0 == A_E || m0 == A_MV) &&
+                                           !reg_form);
+        }
+        /* the instruction exists at another vector length (EVEX.128-only
+         * VMOVD, VPEXTRB ..., 256/512-only VPERMQ ..., 512-only x8 forms) */
+        int other_length = 0;
+        for (unsigned ll = 0; ll < 3 && !(bit_b && reg_form); ll++) {
+            uint8_t c[16];
+            X86Insn again;
+            memcpy(c, b, 16);
+            c[o + 3] = (uint8_t)((p2 & 0x9f) | (ll << 5));
+            other_length |= ll != ((p2 >> 5) & 3) &&
+                            x86_decode(&again, c, 16, (X86Mode)in->mode) == X86_DEC_OK &&
+                            again.mnem == in->mnem;
+        }
+        if ((p0 & 0x08) || (p0 & 3) == 0 || (p0 & 7) == 7 || !(p1 & 0x04) ||
+            ((p2 & 0x80) && !(p2 & 7)) ||
             (mode64 && g_in_reg && !(p0 & 0x10)) ||
             (((p2 >> 5) & 3) == 3 && !(bit_b && reg_form)) ||
             (bit_b && reg_form && !(f & (F_ER | F_SAE))) || (bit_b && !reg_form && !(f & F_BCST)) ||
             (!mode64 && !(p2 & 0x08)) || ((f & F_EW0) && (p1 & 0x80)) ||
-            ((f & F_EW1) && !(p1 & 0x80))) {
+            ((f & F_EW1) && !(p1 & 0x80)) || other_length ||
+            ((f & F_NOMASK) && (p2 & 7)) || ((p2 & 0x80) && dest_mem_or_k) ||
+            ((f & F_VSIB) && (!(p2 & 7) || (p2 & 0x80))) || (mode64 && k_in_reg && !(p0 & 0x80))) {
             return QUIRK_EVEX_RESERVED;
         }
     }
