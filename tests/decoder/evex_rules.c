@@ -29,6 +29,7 @@
 
 #include "frontend/x86_decode.h"
 #include "tests/decoder/check.h"
+#include "tests/decoder/hex.h"
 
 #define UD X86_DEC_UD
 #define OK X86_DEC_OK
@@ -121,21 +122,6 @@ static const EvexRule rules[] = {
     { "62 f4 7c 48 58 cb", UD, "EVEX map 4 is reserved" },
     { "62 f9 7c 48 58 cb", UD, "EVEX.P0 bit 3 is reserved" },
 };
-
-static size_t parse_hex(const char *s, uint8_t *out, size_t max)
-{
-    size_t n = 0;
-    while (*s && n < max) {
-        while (*s == ' ') {
-            s++;
-        }
-        if (!*s) {
-            break;
-        }
-        out[n++] = (uint8_t)strtoul(s, (char **)&s, 16);
-    }
-    return n;
-}
 
 /* Decode hex in 64-bit mode, exactly and with filler after it; both
  * decodes must agree. */

@@ -16,21 +16,7 @@
 
 #include "frontend/x86_decode.h"
 #include "tests/decoder/check.h"
-
-static size_t parse_hex(const char *s, uint8_t *out, size_t max)
-{
-    size_t n = 0;
-    while (*s && n < max) {
-        while (*s == ' ') {
-            s++;
-        }
-        if (!*s) {
-            break;
-        }
-        out[n++] = (uint8_t)strtoul(s, (char **)&s, 16);
-    }
-    return n;
-}
+#include "tests/decoder/hex.h"
 
 static void trim(char *s)
 {

@@ -21,21 +21,7 @@
 
 #include "frontend/x86_decode.h"
 #include "tests/decoder/check.h"
-
-static size_t parse_hex(const char *s, uint8_t *out, size_t max)
-{
-    size_t n = 0;
-    while (*s && n < max) {
-        while (*s == ' ') {
-            s++;
-        }
-        if (!*s) {
-            break;
-        }
-        out[n++] = (uint8_t)strtoul(s, (char **)&s, 16);
-    }
-    return n;
-}
+#include "tests/decoder/hex.h"
 
 /* Decode hex exactly and with 48 bytes of INT3 after it; both must agree
  * on the status, the id, the length and the memory segment. Returns the
