@@ -322,7 +322,7 @@ static void test_sse4a_values(void)
 #include <signal.h>
 #include <sys/mman.h>
 
-#include "translator/backend.h"
+#include "lift_jit.h"
 
 /* ---- part 2: guest programs ------------------------------------------------------ */
 
@@ -462,45 +462,7 @@ enum {
 static const uint8_t mask_reverse[16] = {15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
 static const uint8_t mask_bswap32[16] = {3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12};
 
-/* The x86-64 JIT: each TB optimized, generated into an emptied buffer and
- * run (no chaining: every exit comes back here). */
-static CodeBuffer jit_code;
-static void *jit_state;
 static bool jit_ok;
-
-static bool jit_init(void)
-{
-    BackendConfig cfg;
-    cpu_backend_config(&cfg);
-    return code_buffer_init(&jit_code, 4u << 20) == 0 &&
-           backend_x86_64.init(&jit_state, &cfg, &jit_code) == 0;
-}
-
-static int run_until_jit(uint64_t end)
-{
-    static TranslationBlock tb;
-    for (volatile unsigned steps = 0; steps < 2000; steps++) {
-        if (env.rip == end) {
-            return -1;
-        }
-        if (lift_here(&tb) < 0) {
-            return env.exception_index;
-        }
-        opt_run(&func);
-        jit_code.used = jit_code.reserved;
-        char err[160];
-        if (backend_x86_64.gen(jit_state, &func, &tb, &jit_code, err, sizeof(err)) !=
-            BACKEND_GEN_OK) {
-            fprintf(stderr, "sha_test: JIT: %s\n", err);
-            return 255;
-        }
-        if (sigsetjmp(env.exec.jmp, 1) != 0) {
-            return env.exception_index;
-        }
-        backend_x86_64.exec(jit_state, &env, &tb);
-    }
-    return 255;
-}
 
 /* Run code bytes at CODE to their end, by the interpreter or the JIT. */
 static int run_bytes(const uint8_t *code, size_t len, bool jit)

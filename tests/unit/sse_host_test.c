@@ -35,7 +35,7 @@
 #include "lift_machine.h"
 
 #include "frontend/cpu_model.h"
-#include "translator/backend.h"
+#include "lift_jit.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -371,44 +371,6 @@ static int run_bytes(const uint8_t *code, unsigned len)
     return run_until(CODE + len + 2);
 }
 
-/* The x86-64 JIT: each TB optimized, generated into an emptied buffer and
- * run (no chaining: every exit comes back here). */
-static CodeBuffer jit_code;
-static void *jit_state;
-
-static bool jit_init(void)
-{
-    BackendConfig cfg;
-    cpu_backend_config(&cfg);
-    return code_buffer_init(&jit_code, 4u << 20) == 0 &&
-           backend_x86_64.init(&jit_state, &cfg, &jit_code) == 0;
-}
-
-static int run_until_jit(uint64_t end)
-{
-    static TranslationBlock tb;
-    for (volatile unsigned steps = 0; steps < 2000; steps++) {
-        if (env.rip == end) {
-            return -1;
-        }
-        if (lift_here(&tb) < 0) {
-            return env.exception_index;
-        }
-        opt_run(&func);
-        jit_code.used = jit_code.reserved;
-        char err[160];
-        if (backend_x86_64.gen(jit_state, &func, &tb, &jit_code, err, sizeof(err)) !=
-            BACKEND_GEN_OK) {
-            fprintf(stderr, "sse_host_test: JIT: %s\n", err);
-            return 255;
-        }
-        if (sigsetjmp(env.exec.jmp, 1) != 0) {
-            return env.exception_index;
-        }
-        backend_x86_64.exec(jit_state, &env, &tb);
-    }
-    return 255;
-}
 
 static int run_bytes_jit(const uint8_t *code, unsigned len)
 {
